@@ -1,0 +1,53 @@
+/// A consumer of services: something that is kept in step with the desired ``ServiceCatalog``.
+///
+/// ## Contract
+/// - ``apply(_:options:)`` converges the target to `catalog` and is **idempotent**: applying the same
+///   catalog twice changes nothing the second time, and a cycle with nothing to do should cost close
+///   to nothing.
+/// - It is **level-triggered**: the sink compares the desired state with the target's actual state, not
+///   with what it sent last time, so drift made by someone else is repaired.
+/// - The catalog is complete. A service missing from it has disappeared and is retired by the sink's
+///   own rules (the HAProxy sinks put its servers in maintenance and keep the backend).
+/// - **Returning** means the target accepted every change. **Throwing** means some or all of it was not
+///   applied: the loop backs off and calls again with the then-current catalog, so a sink must never
+///   remember a change as done before the target accepted it, and must leave nothing half-open (e.g. a
+///   transaction) behind when it throws.
+/// - Calls never overlap; a sink may keep state between them (e.g. slot assignments), but that state
+///   is a cache: a fresh sink given the same catalog must converge to the same result.
+public protocol Sink: Sendable {
+    /// For logs, e.g. `haproxy-dataplane` or `haproxy-runtime`.
+    var name: String { get }
+
+    func apply(_ catalog: ServiceCatalog, options: ApplyOptions) async throws -> SinkReport
+}
+
+/// How a ``Sink`` should go about one apply.
+public struct ApplyOptions: Hashable, Sendable {
+    /// Ignore every cache and re-read the target completely (SIGHUP, the first cycle).
+    public var fullResync: Bool
+
+    public init(fullResync: Bool = false) {
+        self.fullResync = fullResync
+    }
+}
+
+/// What one apply did, for logs and metrics.
+public struct SinkReport: Hashable, Sendable {
+    /// Requests or commands sent to the target.
+    public var requests: Int
+    /// Servers whose state was written.
+    public var serversChanged: Int
+    /// Writes that needed a reload or restart of the target (the number to keep at zero).
+    public var reloads: Int
+    /// Human-readable lines describing what changed, for the log at info level.
+    public var changes: [String]
+
+    public init(requests: Int = 0, serversChanged: Int = 0, reloads: Int = 0, changes: [String] = []) {
+        self.requests = requests
+        self.serversChanged = serversChanged
+        self.reloads = reloads
+        self.changes = changes
+    }
+
+    public var isNoOp: Bool { serversChanged == 0 && changes.isEmpty }
+}
