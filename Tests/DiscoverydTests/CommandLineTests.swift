@@ -1,0 +1,80 @@
+import DiscoverydCore
+import Foundation
+import Testing
+
+@Suite("The discoveryd command line")
+struct CommandLineTests {
+    let binary: DiscoverydBinary
+
+    init() throws {
+        binary = try #require(DiscoverydBinary.locate(), "the discoveryd executable was not built")
+    }
+
+    /// Writes `yaml` to a temporary file and returns its path.
+    func temporaryConfig(_ yaml: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-test-\(UUID().uuidString).yaml")
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test("--validate on a good file exits 0 with a one-line summary on stdout")
+    func validateGood() throws {
+        let result = try binary.run(["--validate", "-c", "Fixtures/demo/config.yaml"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(result.stdout.hasPrefix("Fixtures/demo/config.yaml: OK: 1 static file -> HAProxy Runtime API"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test("--validate loads the Python daemon's file when its variables are set")
+    func validatePythonExample() throws {
+        let result = try binary.run(
+            ["--validate", "--config", "Fixtures/config/python-daemon-example.yaml"],
+            environment: [
+                "AZURE_SUBSCRIPTION_ID": "sub", "AZURE_TENANT_ID": "tenant", "AZURE_CLIENT_ID": "client",
+                "AZURE_CLIENT_SECRET": "do-not-print", "HAPROXY_DATAPLANE_PASSWORD": "do-not-print-either",
+            ]
+        )
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("1 Azure subscription -> HAProxy Data Plane API v2"))
+        #expect(!result.stdout.contains("do-not-print"))
+    }
+
+    @Test("--validate on a broken file exits 1 and names the field on stderr, nothing on stdout")
+    func validateBroken() throws {
+        let path = try temporaryConfig(
+            """
+            static:
+              path: instances.yaml
+            haproxy:
+              runtime_socket: /run/haproxy/admin.sock
+              server_slots:
+                base: 5
+            """
+        )
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try binary.run(["--validate", "-c", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("\(path):6: haproxy.server_slots.base: invalid value 5; expected a whole number >= 10"))
+    }
+
+    @Test("a missing variable and a missing file are reported without a stack trace")
+    func missingThings() throws {
+        let variable = try binary.run(["--validate", "-c", "Fixtures/config/python-daemon-example.yaml"])
+        #expect(variable.status == 1)
+        #expect(variable.stderr.contains("environment variable AZURE_SUBSCRIPTION_ID is not set"))
+
+        let file = try binary.run(["--validate", "-c", "does-not-exist.yaml"])
+        #expect(file.status == 1)
+        #expect(file.stderr.contains("does-not-exist.yaml: configuration file does not exist"))
+    }
+
+    @Test("--version prints the version")
+    func version() throws {
+        let result = try binary.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout == DiscoverydVersion.current + "\n")
+    }
+}
