@@ -4,14 +4,16 @@
 /// change) instead of adding one (a reload). Growth:
 /// - up to ``base`` instances: ``base`` slots;
 /// - ``GrowthType/linear``: `base + ceil((n - base) * growthFactor)` (never fewer than `n`);
-/// - ``GrowthType/exponential``: the smallest `base * growthFactor^k >= n`, rounded up.
+/// - ``GrowthType/exponential``: the smallest `base * growthFactor^k`, rounded up, that is `>= n`.
 ///
 /// The capacities this formula can produce form a ladder (exponential, base 10, factor 2: 10, 20, 40, 80 ...).
 ///
 /// **Shrinking and hysteresis.** Removing a slot is a reload, so shrinking is rare by design: a backend
 /// with `current` slots shrinks only when the capacity for `n` is *more than one step* below `current` on the
 /// ladder (`capacity(n) < stepBelow(current)`), and then to `capacity(n)`, never below ``base`` and never
-/// below the highest slot that holds an instance (only trailing free slots are removed). A backend that
+/// below the highest slot that holds an instance (only trailing free slots are removed). If an instance in
+/// a high slot keeps the result above `stepBelow(current)`, the backend does not shrink at all (yet), so
+/// that instances leaving one by one from the tail do not cost a reload each. A backend that
 /// flaps by one instance around a boundary therefore grows once and then stays: after growing from 20 to 40
 /// for 21 instances, 20 instances need 20 slots, which is one step below 40, not more, so it keeps 40.
 public struct SlotPolicy: Hashable, Sendable {
@@ -71,8 +73,12 @@ public struct SlotPolicy: Hashable, Sendable {
             return max(active, base + Int(extra))
         case .exponential:
             var value = Double(base)
-            while value < Double(active) - Self.tolerance { value *= growthFactor }
-            return max(active, Int((value - Self.tolerance).rounded(.up)))
+            var rounded = base
+            while rounded < active {
+                value *= growthFactor
+                rounded = Int((value - Self.tolerance).rounded(.up))
+            }
+            return rounded
         }
     }
 
@@ -101,6 +107,9 @@ public struct SlotPolicy: Hashable, Sendable {
         guard current > 0 else { return max(needed, highestOccupiedSlot) }
         if max(needed, highestOccupiedSlot) >= current { return max(needed, highestOccupiedSlot) }
         guard let lower = step(below: current), needed < lower else { return current }
-        return max(needed, highestOccupiedSlot, base)
+        let shrunk = max(needed, highestOccupiedSlot, base)
+        // An instance sitting near the end blocks the shrink until it would free at least a whole step:
+        // otherwise every departure from the tail would cost its own reload.
+        return shrunk <= lower ? shrunk : current
     }
 }
