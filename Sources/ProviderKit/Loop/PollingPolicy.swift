@@ -43,7 +43,12 @@ public struct PollingPolicy: Hashable, Sendable {
     public func delayAfterSuccess(using random: inout some RandomNumberGenerator) -> Duration {
         let jitterNanoseconds = Self.nanoseconds(jitter)
         guard jitterNanoseconds > 0 else { return interval }
-        return interval + .nanoseconds(Int64.random(in: 0...jitterNanoseconds, using: &random))
+        // Scales one random word onto 0...jitter (Lemire's multiply-shift without the rejection step; the
+        // bias, jitter/2^64, is irrelevant for a delay). Unlike `Int64.random(in:using:)` this reads exactly
+        // one word, so a fixed generator in tests gives a fixed delay: 0 gives none, UInt64.max all of it.
+        let extra = (UInt64(jitterNanoseconds) + 1)
+            .multipliedFullWidth(by: random.next()).high
+        return interval + .nanoseconds(Int64(extra))
     }
 
     /// `backoffBase * 2^(failures - 1)`, capped at ``maxBackoff``.
