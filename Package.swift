@@ -138,6 +138,8 @@ let package = Package(
                 "discoveryd",
                 "ProviderKit",
                 "ProviderKitTesting",
+                "HAProxySink",
+                "StaticFileProvider",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import DiscoverydCore
 import Foundation
+import HAProxySink
 import Logging
 import ProviderKit
 import Testing
@@ -49,8 +50,8 @@ struct ConfigurationLoadingTests {
         #expect(haproxy.availabilityZone == "1")
         #expect(haproxy.azWeightTag == "AZperc")
         #expect(haproxy.backendOptions["web"]?["balance"] == .string("leastconn"))
-        #expect(haproxy.backendOptions["web"]?["httpchk_params"] == .map(["method": .string("GET"), "uri": .string("/healthz")]))
-        #expect(haproxy.backendOptions["api"]?["check_timeout"] == .int(2000))
+        #expect(haproxy.backendOptions["web"]?["httpchk_params"] == .object(["method": .string("GET"), "uri": .string("/healthz")]))
+        #expect(haproxy.backendOptions["api"]?["check_timeout"] == .integer(2000))
 
         #expect(configuration.polling.intervalSeconds == 30)
         #expect(configuration.polling.maxBackoffSeconds == 300)

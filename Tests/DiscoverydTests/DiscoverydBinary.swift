@@ -33,8 +33,8 @@ struct DiscoverydBinary {
         defer { try? FileManager.default.removeItem(at: output) }
         let stdoutURL = output.appendingPathComponent("stdout")
         let stderrURL = output.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        try Data().write(to: stdoutURL)
+        try Data().write(to: stderrURL)
 
         let process = Process()
         process.executableURL = url

@@ -1,4 +1,5 @@
 import Foundation
+import HAProxySink
 
 /// `haproxy:` — where and how servers are written.
 ///
@@ -29,7 +30,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
     public var serverSlots = ServerSlotsSection()
     public var availabilityZone: String?
     public var azWeightTag: String?
-    public var backendOptions: [String: [String: ConfigurationValue]] = [:]
+    public var backendOptions: [String: [String: BackendOptionValue]] = [:]
 
     public init() {}
 
@@ -99,7 +100,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
         self.availabilityZone = try container.decodeIfPresent(String.self, forKey: .availabilityZone).flatMap(\.nonBlank)
         self.azWeightTag = try container.decodeIfPresent(String.self, forKey: .azWeightTag).flatMap(\.nonBlank)
         self.backendOptions = try container.decode(
-            [String: [String: ConfigurationValue]].self,
+            [String: [String: BackendOptionValue]].self,
             forKey: .backendOptions,
             default: [:]
         )
