@@ -73,7 +73,7 @@ struct Discoveryd: AsyncParsableCommand {
     /// The loop and the SIGHUP listener in one service group. Shutdown runs in reverse order: SIGHUP
     /// handling stops first, then the loop finishes its current cycle.
     private func runUntilStopped(_ loop: DiscoveryLoop<ContinuousClock>, logger: Logger) async -> Bool {
-        let hangup = HangupResyncService {
+        let hangup = await HangupResyncService.sighup {
             logger.info("SIGHUP: full resync on the next cycle")
             loop.requestFullResync()
         }

@@ -78,3 +78,43 @@ struct CommandLineTests {
         #expect(result.stdout == DiscoverydVersion.current + "\n")
     }
 }
+
+extension CommandLineTests {
+    @Test("plan --offline on the demo prints a table of the new backends on stdout")
+    func planOfflineTable() throws {
+        let result = try binary.run(["plan", "--offline", "-c", "Fixtures/demo/config.yaml"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "plan against an empty HAProxy (offline): 7 instances from 1 provider, 2 services")
+        #expect(lines.contains { $0.hasPrefix("demo-api-9090-local") && $0.contains("new") && $0.hasSuffix("2/10") })
+        #expect(lines.contains { $0.hasPrefix("demo-web-8080-local") && $0.contains("new") && $0.hasSuffix("3/10") })
+        #expect(lines.contains { $0.contains("srv2") && $0.contains("127.0.0.22:9091 ready") })
+        #expect(lines.last?.hasPrefix("2 new, 0 changed, 0 retired") == true)
+    }
+
+    @Test("plan --offline --format json is one JSON document naming the backends")
+    func planOfflineJSON() throws {
+        let result = try binary.run(["plan", "--offline", "--format", "json", "-c", "Fixtures/demo/config.yaml"])
+        #expect(result.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let backends = try #require(document["backends"] as? [[String: Any]])
+        #expect(backends.compactMap { $0["name"] as? String } == ["demo-api-9090-local", "demo-web-8080-local"])
+        #expect((backends.first?["assignments"] as? [String: String]) == ["api-1": "srv1", "api-2": "srv2"])
+    }
+
+    @Test("plan stops with the provider's error when the instance file is broken, and prints no plan")
+    func planWithBrokenProvider() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "static: {path: instances.yaml}\nhaproxy: {runtime_socket: /run/haproxy.sock}\n"
+            .write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+        try "instances:\n  - id: a\n    adress: 10.0.0.1\n    region: r\n"
+            .write(to: directory.appendingPathComponent("instances.yaml"), atomically: true, encoding: .utf8)
+
+        let result = try binary.run(["plan", "--offline", "-c", directory.appendingPathComponent("config.yaml").path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("adress"))
+    }
+}

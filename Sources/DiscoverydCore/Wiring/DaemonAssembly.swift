@@ -48,7 +48,8 @@ public struct DaemonAssembly: Sendable {
         try makeLoop(sink: CollectOnlySink())
     }
 
-    private func makeLoop(sink: any Sink) throws -> DiscoveryLoop<ContinuousClock> {
+    /// The configured providers, grouper and policy around a given sink (tests, embedding).
+    public func makeLoop(sink: any Sink) throws -> DiscoveryLoop<ContinuousClock> {
         try DiscoveryLoop(
             providers: makeProviders(),
             sink: sink,
