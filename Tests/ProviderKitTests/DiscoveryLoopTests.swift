@@ -140,9 +140,13 @@ struct DiscoveryLoopTests {
             #expect(waiting.metadata["waiting-for"] == ["late"])
             #expect(harness.entries(.error, containing: "never succeeded").first?.metadata["provider"] == "late")
 
+            #expect(!harness.loop.isReady)
+            #expect(harness.loop.snapshotStore.missingProviders == ["late"])
             harness.clock.advance(by: .seconds(2))
             await harness.clock.waitForSleepCalls(atLeast: 2)
             #expect(await harness.sink.attempts.isEmpty)
+            #expect(harness.loop.consecutiveFailedCycles == 2)
+            #expect(harness.loop.snapshotStore.failureCounts == ["late": 2])
 
             await late.setFailure(nil)
             harness.clock.advance(by: .seconds(4))
@@ -151,6 +155,8 @@ struct DiscoveryLoopTests {
             #expect(applied.count == 1)
             #expect(applied.first?.options.fullResync == true)
             #expect(applied.first?.catalog.endpointCount == 2)
+            #expect(harness.loop.isReady)
+            #expect(harness.loop.consecutiveFailedCycles == 0)
         }
     }
 
