@@ -80,6 +80,27 @@ struct DiscoveryLoopTests {
         }
     }
 
+    @Test("a resync requested while a full-resync apply is in flight is not swallowed by that apply's success")
+    func resyncDuringApply() async throws {
+        let provider = FakeProvider(name: "p", instances: [web1])
+        let harness = try LoopHarness(providers: [provider])
+        await harness.sink.holdApplies()
+        try await harness.running { _ in
+            // The first apply (a full resync) is in flight when SIGHUP arrives: the request is newer than
+            // the state that apply read, so it needs a full resync of its own.
+            await harness.sink.waitForAttempts(atLeast: 1)
+            harness.loop.requestFullResync()
+            await harness.sink.releaseApplies()
+            await harness.clock.waitForSleepCalls(atLeast: 2)
+            #expect(await harness.sink.applied.map(\.options.fullResync) == [true, true])
+            #expect(harness.clock.now == TestClock.Instant(), "the request gets its cycle at once")
+
+            harness.clock.advance(by: .seconds(30))
+            await harness.clock.waitForSleepCalls(atLeast: 3)
+            #expect(await harness.sink.applied.map(\.options.fullResync) == [true, true, false])
+        }
+    }
+
     // MARK: Provider failures
 
     @Test("a failing provider keeps its last good snapshot: the sink gets the same catalog, nothing is retired")
