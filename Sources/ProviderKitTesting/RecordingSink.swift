@@ -3,7 +3,7 @@ import ProviderKit
 /// A ``Sink`` that records what it is asked to apply, for tests.
 ///
 /// Every call is recorded in ``attempts``; the ones that succeeded also in ``applied``. Failures are
-/// scripted like ``FakeProvider``'s. The report it returns compares the catalog with the last applied
+/// scripted like ``FakeProvider``'s, and applies can be held in flight. The report it returns compares the catalog with the last applied
 /// one, so "nothing changed" cycles look like no-ops as they would with a real sink.
 public actor RecordingSink: Sink {
     /// One call of ``apply(_:options:)``.
@@ -22,6 +22,7 @@ public actor RecordingSink: Sink {
     private var scriptedFailures: [any Error] = []
     private var standingFailure: (any Error)?
     private var attemptWaiters = CountWaiters()
+    private let applyGate = AsyncGate(isOpen: true)
 
     public init(name: String = "recording") {
         self.name = name
@@ -40,6 +41,17 @@ public actor RecordingSink: Sink {
         standingFailure = error
     }
 
+    /// Holds every apply that starts from now on (after it is recorded in ``attempts``) until
+    /// ``releaseApplies()``, to test what happens while an apply is in flight.
+    public func holdApplies() {
+        applyGate.close()
+    }
+
+    /// Lets held and future applies through.
+    public func releaseApplies() {
+        applyGate.open()
+    }
+
     /// Returns once ``apply(_:options:)`` has been called at least `count` times.
     public func waitForAttempts(atLeast count: Int) async {
         await withCheckedContinuation { attemptWaiters.add(threshold: count, current: attempts.count, continuation: $0) }
@@ -49,6 +61,7 @@ public actor RecordingSink: Sink {
         let call = Apply(catalog: catalog, options: options)
         attempts.append(call)
         attemptWaiters.update(attempts.count)
+        try await applyGate.pass()
         if !scriptedFailures.isEmpty { throw scriptedFailures.removeFirst() }
         if let standingFailure { throw standingFailure }
 

@@ -166,6 +166,17 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         wake.signal()
     }
 
+    // MARK: - Status
+
+    /// The last good snapshot and failure counts of every provider, for status output and health checks.
+    public var snapshotStore: SnapshotStore { state.withLock { $0.store } }
+
+    /// Whether every provider has succeeded at least once, i.e. the startup gate is open.
+    public var isReady: Bool { state.withLock { $0.store.isReady } }
+
+    /// Failed cycles since the last successful one (zero when healthy).
+    public var consecutiveFailedCycles: Int { state.withLock { $0.consecutiveFailedCycles } }
+
     // MARK: - The loop
 
     private func cycleUntilStopped() async {
