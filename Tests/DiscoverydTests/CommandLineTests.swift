@@ -118,3 +118,30 @@ extension CommandLineTests {
         #expect(result.stderr.contains("adress"))
     }
 }
+
+extension CommandLineTests {
+    @Test("--once exits non-zero with the reason on stderr when the sink cannot apply")
+    func onceFailsWithoutReachableHAProxy() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-once-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.yaml")
+        // A socket path where nothing listens.
+        try """
+            static: {path: \(RepositoryPaths.fixture("demo/instances.yaml"))}
+            haproxy: {runtime_socket: \(directory.appendingPathComponent("nothing-here.sock").path)}
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let result = try binary.run(["--once", "-c", config.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("discoveryd: "))
+    }
+
+    @Test("--validate and --once together are refused")
+    func conflictingFlags() throws {
+        let result = try binary.run(["--validate", "--once", "-c", "Fixtures/demo/config.yaml"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--validate and --once cannot be combined"))
+    }
+}
