@@ -207,3 +207,20 @@ extension String {
         return "\(parts[0]):\(transform(line)):\(parts[2])"
     }
 }
+
+extension ConfigurationErrorTests {
+    @Test("a custom cloud must use https, except for a loopback test endpoint")
+    func customCloudSchemes() throws {
+        let plain = try loadingError(
+            Self.validPrefix + "azure:\n  subscription_id: s\n  cloud:\n    resource_manager: http://arm.example.com\n"
+                + "    authority_host: https://login.example.com\n"
+        )
+        #expect(plain.description == #"config.yaml:8: azure.cloud.resource_manager: invalid value "http://arm.example.com"; expected an https:// URL (http:// only for a loopback host)"#)
+
+        let loopback = try ConfigurationLoader(environment: [:]).load(
+            yaml: Self.validPrefix + "azure:\n  subscription_id: s\n  cloud:\n    resource_manager: http://127.0.0.1:8443\n"
+                + "    authority_host: http://localhost:8444\n"
+        )
+        #expect(loopback.azure?.cloud.resourceManager.absoluteString == "http://127.0.0.1:8443")
+    }
+}
