@@ -42,6 +42,7 @@ struct Discoveryd: AsyncParsableCommand {
 
         LoggingBootstrap.bootstrap(configuration.logging)
         let logger = Logger(label: "discoveryd")
+        logger.info("discoveryd \(DiscoverydVersion.current) starting: \(configuration.summary)")
         let context = WiringContext(logger: logger)
         let loop: DiscoveryLoop<ContinuousClock>
         do {

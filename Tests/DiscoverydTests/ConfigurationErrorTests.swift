@@ -94,8 +94,11 @@ struct ConfigurationErrorTests {
         #expect(set.polling.intervalSeconds == 60)
         #expect(set.logging.level == .warning)
 
-        let literal = try EnvironmentInterpolation(environment: [:]).interpolate("a: $${NOT_A_VAR}")
-        #expect(literal == "a: ${NOT_A_VAR}")
+        let interpolation = EnvironmentInterpolation(environment: ["SET": "value"])
+        #expect(try interpolation.interpolate("a: $${NOT_A_VAR}") == "a: ${NOT_A_VAR}")
+        #expect(try interpolation.interpolate("a: don't ${SET} # ${UNSET} is a comment") == "a: don't value # ${UNSET} is a comment")
+        #expect(try interpolation.interpolate("a: \"#${SET}\"  # ${UNSET}") == "a: \"#value\"  # ${UNSET}")
+        #expect(try interpolation.interpolate("a: ${SET:-x}${SET}") == "a: valuevalue")
     }
 
     @Test(

@@ -39,7 +39,13 @@ public struct EnvironmentInterpolation: Sendable {
                 break
             }
             if character == "\"" || character == "'" {
-                if quote == nil { quote = character } else if quote == character { quote = nil }
+                // A quote opens a quoted scalar only where one can start, so the apostrophe in
+                // `note: don't # ${X}` does not hide the comment.
+                if quote == nil, previous == nil || previous!.isWhitespace || "[{,:-".contains(previous!) {
+                    quote = character
+                } else if quote == character {
+                    quote = nil
+                }
             }
             if character == "$", line[index...].hasPrefix("$${") {
                 result += "${"
