@@ -113,7 +113,7 @@ struct DecodingFailure {
             code: .syntax,
             file: file,
             line: mark?.line,
-            message: "is not valid YAML: \(problem) (column \(mark?.column ?? 0)); check the indentation and quoting there"
+            message: "is not valid YAML: \(problem)\(mark.map { " at column \($0.column)" } ?? ""); check the indentation and quoting there"
         )
     }
 

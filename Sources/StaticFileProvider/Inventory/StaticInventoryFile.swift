@@ -72,7 +72,9 @@ public enum StaticInventoryFile {
             throw StaticFileError(
                 code: .unreadableFile,
                 file: path,
-                message: "no such file; create it or fix the path (relative paths start at \(FileManager.default.currentDirectoryPath))"
+                message: path.hasPrefix("/")
+                    ? "no such file; create it or fix the path"
+                    : "no such file; create it or fix the path (relative to \(FileManager.default.currentDirectoryPath))"
             )
         }
         guard !isDirectory.boolValue else {
