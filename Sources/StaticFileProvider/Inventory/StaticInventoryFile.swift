@@ -60,7 +60,8 @@ public enum StaticInventoryFile {
             do {
                 document = try JSONDecoder().decode(InventoryDocument.self, from: data)
             } catch {
-                throw DecodingFailure(file: file, locator: locator).translate(error)
+                let failure = DecodingFailure(file: file, locator: locator)
+                throw failure.jsonSyntax(data) ?? failure.translate(error)
             }
         }
         return try validate(document, file: file, locator: locator)
