@@ -15,16 +15,21 @@ struct InventoryLoadingTests {
         #expect(yaml.map(\.id.rawValue) == ["web-1", "web-2", "web-3", "api-1", "api-2", "web-4", "batch-1"])
     }
 
-    @Test("The demo fleet groups into web:8080 with three servers and api:9090 with an overridden port")
+    @Test("The demo fleet groups into web:8080 with three servers and api:9090 with one overridden port")
     func demoFleetGroups() throws {
         let instances = try StaticInventoryFile.load(path: "\(fixturesDirectory)/demo/instances.yaml")
-        let web = instances.filter { $0.tags["HAProxy:Service:Name"] == "web" && $0.state == .running }
-        #expect(web.map(\.address) == ["127.0.0.11", "127.0.0.12", "127.0.0.13"])
-        #expect(web.allSatisfy { $0.tags["HAProxy:Service:Port"] == "8080" && $0.region == "local" })
-        let api2 = try #require(instances.first { $0.id == "api-2" })
-        #expect(api2.tags["HAProxy:Instance:Port"] == "9091")
-        #expect(instances.first { $0.id == "web-4" }?.state == .stopped)
-        #expect(instances.first { $0.id == "batch-1" }?.tags.isEmpty == true)
+        let grouping = ServiceGrouper().group(instances)
+
+        let services = grouping.catalog.sorted
+        #expect(services.map(\.key) == [
+            ServiceKey(name: "api", port: 9090, region: "local"),
+            ServiceKey(name: "web", port: 8080, region: "local"),
+        ])
+        let api = try #require(services.first)
+        #expect(api.endpoints.map { "\($0.address):\($0.port)" } == ["127.0.0.21:9090", "127.0.0.22:9091"])
+        let web = try #require(services.last)
+        #expect(web.endpoints.map(\.address) == ["127.0.0.11", "127.0.0.12", "127.0.0.13"])
+        #expect(Set(grouping.skipped.map(\.instanceID)) == ["web-4", "batch-1"])
     }
 
     @Test("Optional fields take their defaults and every instance is marked as static")
