@@ -87,7 +87,12 @@ struct DecodingFailure {
             found += "; put it in quotes"
         }
         guard !path.isEmpty else {
-            return StaticFileError(code: .wrongType, file: file, line: locator.line(of: path), message: "the file must be \(expected)\(found)")
+            return StaticFileError(
+                code: .wrongType,
+                file: file,
+                line: locator.line(of: path),
+                message: "the file must be \(expected)\(found)"
+            )
         }
         let field = Self.fieldName(of: path)
         return StaticFileError(
@@ -110,7 +115,8 @@ struct DecodingFailure {
                 code: .syntax,
                 file: file,
                 line: mark.line,
-                message: "is not valid YAML: \(problem) at column \(mark.column); check the indentation and quoting there"
+                message: "is not valid YAML: \(problem) at column \(mark.column); "
+                    + "check the indentation and quoting there"
             )
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")

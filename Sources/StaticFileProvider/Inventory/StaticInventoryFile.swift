@@ -75,7 +75,8 @@ public enum StaticInventoryFile {
                 file: path,
                 message: path.hasPrefix("/")
                     ? "no such file; create it or fix the path"
-                    : "no such file; create it or fix the path (relative to \(FileManager.default.currentDirectoryPath))"
+                    : "no such file; create it or fix the path "
+                        + "(relative to \(FileManager.default.currentDirectoryPath))"
             )
         }
         guard !isDirectory.boolValue else {
@@ -108,7 +109,8 @@ public enum StaticInventoryFile {
                 code: .missingField,
                 file: file,
                 field: "instances",
-                message: "the file is empty; it needs a top-level \"instances:\" list (write \"instances: []\" for no machines)"
+                message: "the file is empty; it needs a top-level \"instances:\" list "
+                    + "(write \"instances: []\" for no machines)"
             )
         }
         let locator = SourceLocator(root: root)
@@ -137,7 +139,8 @@ public enum StaticInventoryFile {
                     line: locator.line(of: entryPath + [InventoryEntry.CodingKeys.address]),
                     entry: entryLocation,
                     field: "address",
-                    message: "field \"address\": \"\(entry.address)\" is not an IP address; \(IPAddressLiteral.hint(for: address))"
+                    message: "field \"address\": \"\(entry.address)\" is not an IP address; "
+                        + IPAddressLiteral.hint(for: address)
                 )
             }
             if let first = firstIndexByID[entry.id] {
@@ -152,7 +155,8 @@ public enum StaticInventoryFile {
                     line: locator.line(of: entryPath + [InventoryEntry.CodingKeys.id]),
                     entry: entryLocation,
                     field: "id",
-                    message: "duplicate id \"\(entry.id)\", already used by instances[\(first)]\(firstLine); ids must be unique and stable, e.g. the machine's name"
+                    message: "duplicate id \"\(entry.id)\", already used by instances[\(first)]\(firstLine); "
+                        + "ids must be unique and stable, e.g. the machine's name"
                 )
             }
             firstIndexByID[entry.id] = index
