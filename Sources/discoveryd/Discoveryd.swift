@@ -40,6 +40,8 @@ struct Discoveryd: AsyncParsableCommand {
             return
         }
 
+        // Trapped before anything slow, so that an early SIGHUP is queued instead of killing the process.
+        let hangups: UnixSignalsSequence? = once ? nil : await UnixSignalsSequence(trapping: .sighup)
         LoggingBootstrap.bootstrap(configuration.logging)
         let logger = Logger(label: "discoveryd")
         logger.info("discoveryd \(DiscoverydVersion.current) starting: \(configuration.summary)")
@@ -54,7 +56,12 @@ struct Discoveryd: AsyncParsableCommand {
             throw ExitCode.failure
         }
 
-        let succeeded = once ? await runOnce(loop) : await runUntilStopped(loop, assembly: assembly, logger: logger)
+        let succeeded: Bool
+        if let hangups {
+            succeeded = await runUntilStopped(loop, assembly: assembly, hangups: hangups, logger: logger)
+        } else {
+            succeeded = await runOnce(loop)
+        }
         await context.shutdown.run()
         if !succeeded {
             throw ExitCode.failure
@@ -72,13 +79,13 @@ struct Discoveryd: AsyncParsableCommand {
         }
     }
 
-    /// Until SIGTERM/SIGINT; SIGHUP is trapped here, before the group starts, so an early one is not fatal.
+    /// Until SIGTERM/SIGINT; each SIGHUP asks for a full resync.
     private func runUntilStopped(
         _ loop: DiscoveryLoop<ContinuousClock>,
         assembly: DaemonAssembly,
+        hangups: UnixSignalsSequence,
         logger: Logger
     ) async -> Bool {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         do {
             try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups).run()
             return true
