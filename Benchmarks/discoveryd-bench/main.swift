@@ -2,13 +2,14 @@
 // HAProxy backends, first against an empty HAProxy (everything new) and then against the result of that
 // plan (the steady state, a no-op). Run in release mode: `swift run -c release discoveryd-bench`.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import HAProxySink
 import ProviderKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 struct Scenario {
     var instances: Int
@@ -67,11 +68,11 @@ func fastest<Result>(of runs: Int, _ body: () -> Result) -> (Duration, Result) {
 func peakRSSMiB() -> Double {
     var usage = rusage()
     #if canImport(Darwin)
-    getrusage(RUSAGE_SELF, &usage)
-    return Double(usage.ru_maxrss) / 1_048_576  // bytes
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / 1_048_576  // bytes
     #else
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024  // KiB
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024  // KiB
     #endif
 }
 

@@ -88,7 +88,11 @@ public struct SlotPlanner: Sendable {
                 servers.append(server)
             } else {
                 warnings.append(
-                    PlanWarning(backend: backendName, instanceID: server.instanceID, message: "listed twice; placed once")
+                    PlanWarning(
+                        backend: backendName,
+                        instanceID: server.instanceID,
+                        message: "listed twice; placed once"
+                    )
                 )
             }
         }
@@ -151,17 +155,18 @@ public struct SlotPlanner: Sendable {
         var changes: [ServerChange] = []
         var missingSlots: [String] = []
         for index in 1...capacity {
-            let name = SlotName.name(forIndex: index)
+            let existing = index <= currentCapacity ? actual[index] : nil
+            let name = existing?.name ?? SlotName.name(forIndex: index)
             let position = index < occupant.count ? occupant[index] : -1
             let target =
                 position >= 0
                 ? servers[position].server(named: name)
                 : ServerState.placeholder(name: name, weight: placeholderWeight)
             planned.append(target)
-            let existing = index <= currentCapacity ? actual[index] : nil
             if let existing {
-                let fields = target.differences(from: existing)
-                if !fields.isEmpty { changes.append(.updateSlot(from: existing, to: target, fields: fields)) }
+                if existing != target {
+                    changes.append(.updateSlot(from: existing, to: target, fields: target.differences(from: existing)))
+                }
             } else {
                 if index <= currentCapacity { missingSlots.append(name) }
                 changes.append(.addSlot(target))
@@ -174,7 +179,10 @@ public struct SlotPlanner: Sendable {
         }
         if !missingSlots.isEmpty {
             warnings.append(
-                PlanWarning(backend: backendName, message: "missing slots re-created: " + missingSlots.joined(separator: ", "))
+                PlanWarning(
+                    backend: backendName,
+                    message: "missing slots re-created: " + missingSlots.joined(separator: ", ")
+                )
             )
         }
 
