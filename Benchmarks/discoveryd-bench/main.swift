@@ -120,10 +120,17 @@ func measure(_ scenario: Scenario, runs: Int) -> Measurement {
     )
 }
 
-let scenarios = [1_000, 10_000, 100_000].flatMap { instances in
-    [10, 100, 1000].map { Scenario(instances: instances, services: $0) }
-}
+/// `discoveryd-bench [instances services]...` runs only the given scenarios.
+let numbers = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let scenarios =
+    numbers.count >= 2
+    ? stride(from: 0, to: numbers.count - 1, by: 2).map { Scenario(instances: numbers[$0], services: numbers[$0 + 1]) }
+    : [1_000, 10_000, 100_000].flatMap { instances in
+        [10, 100, 1000].map { Scenario(instances: instances, services: $0) }
+    }
 
+let clock = ContinuousClock()
+let started = clock.now
 print("| instances | backends | server slots | group ms | plan ms | no-op plan ms | peak RSS MiB |")
 print("|---:|---:|---:|---:|---:|---:|---:|")
 for scenario in scenarios {
@@ -134,6 +141,25 @@ for scenario in scenarios {
             + "\(milliseconds(result.plan)) | \(milliseconds(result.noOpPlan)) | \(rss) |"
     )
 }
+
+// Wall-clock timings only mean something on an idle machine: say how busy it was.
+var usage = rusage()
+#if canImport(Darwin)
+    getrusage(RUSAGE_SELF, &usage)
+#else
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+#endif
+let cpuSeconds =
+    Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+    + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+var load = [Double](repeating: 0, count: 3)
+_ = getloadavg(&load, 3)
+let wall = clock.now - started
+print("")
+print(
+    "CPU time \(milliseconds(.milliseconds(Int(cpuSeconds * 1000)))) ms over \(milliseconds(wall)) ms wall "
+        + "(each timing is the fastest of 5 runs); load average \(load[0])"
+)
 
 extension String {
     /// "1234" (tenths) → "123.4".

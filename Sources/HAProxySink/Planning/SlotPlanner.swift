@@ -53,7 +53,34 @@ public struct SlotPlanner: Sendable {
     }
 
     public func plan() -> BackendPlan {
+        // Instance ids are unique in a catalog, so duplicates are only looked for when building the
+        // assignments finds one: hashing every id once more costs more than the rest of the plan.
+        if let plan = place(desired, warnings: []) { return plan }
+        var servers: [DesiredServer] = []
         var warnings: [PlanWarning] = []
+        var seen = Set<InstanceID>(minimumCapacity: desired.count)
+        for server in desired {
+            if seen.insert(server.instanceID).inserted {
+                servers.append(server)
+            } else {
+                warnings.append(
+                    PlanWarning(
+                        backend: backendName,
+                        instanceID: server.instanceID,
+                        message: "listed twice; placed once"
+                    )
+                )
+            }
+        }
+        guard let plan = place(servers, warnings: warnings) else {
+            preconditionFailure("duplicates were removed")
+        }
+        return plan
+    }
+
+    /// The plan for `servers`, or `nil` if an instance id occurs twice.
+    private func place(_ servers: [DesiredServer], warnings: [PlanWarning]) -> BackendPlan? {
+        var warnings = warnings
 
         // Actual slots by index; index 0 unused.
         var unmanaged: [ServerState] = []
@@ -77,24 +104,6 @@ public struct SlotPlanner: Sendable {
                         + unmanaged.map(\.name).joined(separator: ", ")
                 )
             )
-        }
-
-        // One entry per instance.
-        var servers: [DesiredServer] = []
-        servers.reserveCapacity(desired.count)
-        var seen = Set<InstanceID>(minimumCapacity: desired.count)
-        for server in desired {
-            if seen.insert(server.instanceID).inserted {
-                servers.append(server)
-            } else {
-                warnings.append(
-                    PlanWarning(
-                        backend: backendName,
-                        instanceID: server.instanceID,
-                        message: "listed twice; placed once"
-                    )
-                )
-            }
         }
 
         // Room for everyone before assignment; shrinking is decided afterwards, when we know which slots are held.
@@ -188,8 +197,9 @@ public struct SlotPlanner: Sendable {
 
         var assignments: [InstanceID: String] = [:]
         assignments.reserveCapacity(servers.count)
-        for (position, server) in servers.enumerated() {
-            assignments[server.instanceID] = planned[slotOf[position] - 1].name
+        for (position, server) in servers.enumerated()
+        where assignments.updateValue(planned[slotOf[position] - 1].name, forKey: server.instanceID) != nil {
+            return nil
         }
 
         return BackendPlan(
