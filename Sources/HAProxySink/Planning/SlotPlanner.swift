@@ -112,13 +112,16 @@ public struct SlotPlanner: Sendable {
         var slotOf = [Int](repeating: 0, count: servers.count)
 
         // 1. Previous assignments, while the slot still exists.
+        var keptPreviousSlot = 0
         if !previousAssignments.isEmpty {
-            for (position, server) in servers.enumerated() {
-                guard let name = previousAssignments[server.instanceID], let index = SlotName.index(of: name),
+            for position in servers.indices {
+                guard let name = previousAssignments[servers[position].instanceID],
+                    let index = SlotName.index(of: name),
                     index <= currentCapacity, actual[index] != nil, occupant[index] < 0
                 else { continue }
                 occupant[index] = position
                 slotOf[position] = index
+                keptPreviousSlot += 1
             }
         }
 
@@ -195,11 +198,19 @@ public struct SlotPlanner: Sendable {
             )
         }
 
-        var assignments: [InstanceID: String] = [:]
-        assignments.reserveCapacity(servers.count)
-        for (position, server) in servers.enumerated()
-        where assignments.updateValue(planned[slotOf[position] - 1].name, forKey: server.instanceID) != nil {
-            return nil
+        var assignments: [InstanceID: String]
+        if keptPreviousSlot == servers.count, previousAssignments.count == servers.count {
+            // The steady state: everyone kept their slot (so the ids are distinct) and nobody else is listed.
+            assignments = previousAssignments
+        } else {
+            assignments = [:]
+            assignments.reserveCapacity(servers.count)
+            for position in servers.indices
+            where assignments.updateValue(planned[slotOf[position] - 1].name, forKey: servers[position].instanceID)
+                != nil
+            {
+                return nil
+            }
         }
 
         return BackendPlan(
