@@ -1,0 +1,99 @@
+import Foundation
+import HAProxySink
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Serves a ``FakeDataPlaneAPI`` over HTTP/1.1 on 127.0.0.1 with an ephemeral port.
+final class FakeDataPlaneServer: Sendable {
+    let api: FakeDataPlaneAPI
+    let port: Int
+    private let channel: any Channel
+
+    private init(api: FakeDataPlaneAPI, channel: any Channel, port: Int) {
+        self.api = api
+        self.channel = channel
+        self.port = port
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    static func start(_ api: FakeDataPlaneAPI) async throws -> FakeDataPlaneServer {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(FakeHTTPHandler(api: api))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        guard let port = channel.localAddress?.port else {
+            throw FakeError(500, "the fake Data Plane API has no local port")
+        }
+        return FakeDataPlaneServer(api: api, channel: channel, port: port)
+    }
+
+    func shutdown() async throws {
+        try await channel.close()
+    }
+}
+
+/// Collects one request, asks the API, writes the answer.
+private final class FakeHTTPHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let api: FakeDataPlaneAPI
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+
+    init(api: FakeDataPlaneAPI) {
+        self.api = api
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body.clear()
+        case .body(var chunk):
+            body.writeBuffer(&chunk)
+        case .end:
+            guard let head else { return }
+            let components = URLComponents(string: head.uri)
+            var query: [String: String] = [:]
+            for item in components?.queryItems ?? [] {
+                query[item.name] = item.value ?? ""
+            }
+            let request = FakeRequest(
+                method: head.method.rawValue,
+                path: components?.percentEncodedPath ?? head.uri,
+                query: query,
+                headers: head.headers.map { (name: $0.name, value: $0.value) },
+                body: Data(body.readableBytesView)
+            )
+            let response = api.handle(request)
+            if response.dropConnection {
+                context.close(promise: nil)
+                return
+            }
+            var headers = HTTPHeaders()
+            for header in response.headers {
+                headers.add(name: header.name, value: header.value)
+            }
+            headers.add(name: "Content-Length", value: "\(response.body.count)")
+            let status = HTTPResponseStatus(statusCode: response.status)
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+            if !response.body.isEmpty {
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(data: response.body)))), promise: nil)
+            }
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            if !head.isKeepAlive {
+                context.close(promise: nil)
+            }
+            self.head = nil
+        }
+    }
+}
