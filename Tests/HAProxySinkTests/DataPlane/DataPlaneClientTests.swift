@@ -150,7 +150,9 @@ struct DataPlaneClientTests {
     @Test func refusedConnectionIsATransportError() async throws {
         let api = FakeDataPlaneAPI(apiVersion: .v3)
         let server = try await FakeDataPlaneServer.start(api)
-        let configuration = server.clientConfiguration()
+        var configuration = server.clientConfiguration()
+        // The pool retries refused connections until the deadline: keep the deadline short.
+        configuration.timeout = .milliseconds(200)
         try await server.shutdown()
         let client = try DataPlaneClient(configuration: configuration)
         let error = try await #require(throws: DataPlaneError.self) { try await client.configurationVersion() }

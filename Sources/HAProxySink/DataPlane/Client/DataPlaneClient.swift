@@ -187,14 +187,14 @@ public final class DataPlaneClient: Sendable {
         }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: try body.encoded()))
+            request.body = .bytes(ByteBuffer(bytes: try body.encoded()))
         }
         requests.withLock { $0 += 1 }
         logger.trace("data plane request", metadata: ["request": "\(requestName)"])
 
         let status: Int
         let headers: HTTPHeaders
-        var bytes: ByteBuffer
+        let bytes: ByteBuffer
         do {
             let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
             status = Int(response.status.code)
@@ -205,7 +205,7 @@ public final class DataPlaneClient: Sendable {
         } catch {
             throw DataPlaneError(code: .transport, message: "\(error)", request: requestName)
         }
-        let data = bytes.readData(length: bytes.readableBytes) ?? Data()
+        let data = Data(bytes.readableBytesView)
         let answer = DataPlaneResponse(request: requestName, status: status, headers: headers, body: data, routes: routes)
         guard (200..<300).contains(status) else {
             throw answer.error()

@@ -143,46 +143,74 @@ final class FakeDataPlaneAPI: Sendable {
 
     private func route(_ segments: [String], _ context: inout Context) -> FakeResponse {
         let method = context.request.method
-        switch (method, segments) {
-        case ("GET", ["configuration", "version"]):
+        let path = FakeRoutePath(segments)
+        if method == "GET", path.matches("configuration", "version") != nil {
             return context.readVersion()
-        case ("GET", ["configuration", "backends"]):
-            return context.listBackends()
-        case ("POST", ["configuration", "backends"]):
-            return context.createBackend()
-        case ("GET", ["configuration", "backends", let name]):
-            return context.getBackend(name)
-        case ("GET", ["transactions"]):
-            return context.listTransactions()
-        case ("POST", ["transactions"]):
-            return context.startTransaction()
-        case ("GET", ["transactions", let id]):
-            return context.getTransaction(id)
-        case ("PUT", ["transactions", let id]):
-            return context.commitTransaction(id)
-        case ("DELETE", ["transactions", let id]):
-            return context.deleteTransaction(id)
-        default:
-            break
         }
-        switch (apiVersion, segments) {
-        case (.v3, ["configuration", "backends", let backend, "servers"]):
-            return context.servers(method: method, backend: backend)
-        case (.v3, ["configuration", "backends", let backend, "servers", let name]):
-            return context.server(method: method, backend: backend, name: name)
-        case (.v2, ["configuration", "servers"]):
-            guard let backend = context.request.query["backend"] ?? context.request.query["parent_name"] else {
-                return context.error(400, "parent name or backend not specified")
+        if path.matches("configuration", "backends") != nil {
+            switch method {
+            case "GET": return context.listBackends()
+            case "POST": return context.createBackend()
+            default: break
             }
-            return context.servers(method: method, backend: backend)
-        case (.v2, ["configuration", "servers", let name]):
-            guard let backend = context.request.query["backend"] ?? context.request.query["parent_name"] else {
-                return context.error(400, "parent name or backend not specified")
-            }
-            return context.server(method: method, backend: backend, name: name)
-        default:
-            return context.error(404, "path \(context.request.path) with method \(method) not found")
         }
+        if method == "GET", let captured = path.matches("configuration", "backends", "*") {
+            return context.getBackend(captured[0])
+        }
+        if path.matches("transactions") != nil {
+            switch method {
+            case "GET": return context.listTransactions()
+            case "POST": return context.startTransaction()
+            default: break
+            }
+        }
+        if let captured = path.matches("transactions", "*") {
+            switch method {
+            case "GET": return context.getTransaction(captured[0])
+            case "PUT": return context.commitTransaction(captured[0])
+            case "DELETE": return context.deleteTransaction(captured[0])
+            default: break
+            }
+        }
+        switch apiVersion {
+        case .v3:
+            if let captured = path.matches("configuration", "backends", "*", "servers") {
+                return context.servers(method: method, backend: captured[0])
+            }
+            if let captured = path.matches("configuration", "backends", "*", "servers", "*") {
+                return context.server(method: method, backend: captured[0], name: captured[1])
+            }
+        case .v2:
+            let backend = context.request.query["backend"] ?? context.request.query["parent_name"]
+            if path.matches("configuration", "servers") != nil {
+                guard let backend else { return context.error(400, "parent name or backend not specified") }
+                return context.servers(method: method, backend: backend)
+            }
+            if let captured = path.matches("configuration", "servers", "*") {
+                guard let backend else { return context.error(400, "parent name or backend not specified") }
+                return context.server(method: method, backend: backend, name: captured[0])
+            }
+        }
+        return context.error(404, "path \(context.request.path) with method \(method) not found")
+    }
+}
+
+/// Path segments matched against a pattern where `*` captures one segment.
+struct FakeRoutePath {
+    let segments: [String]
+    init(_ segments: [String]) { self.segments = segments }
+
+    func matches(_ pattern: String...) -> [String]? {
+        guard pattern.count == segments.count else { return nil }
+        var captured: [String] = []
+        for (expected, actual) in zip(pattern, segments) {
+            if expected == "*" {
+                captured.append(actual)
+            } else if expected != actual {
+                return nil
+            }
+        }
+        return captured
     }
 }
 
@@ -321,7 +349,8 @@ extension FakeDataPlaneAPI {
                 return error(429, "cannot start a new transaction, reached the maximum of \(open) open transactions")
             }
             state.transactionSerial += 1
-            let id = String(format: "00000000-0000-4000-8000-%012d", state.transactionSerial)
+            let serial = String(state.transactionSerial)
+            let id = "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - serial.count)) + serial
             let transaction = Transaction(id: id, baseVersion: version, status: "in_progress", config: state.config)
             state.transactions[id] = transaction
             return .json(201, transaction.json)
@@ -439,7 +468,7 @@ extension FakeDataPlaneAPI {
                     state.transactions[id]!.config = config
                     state.counters.writes += 1
                     state.writes.append(FakeWrite(method: request.method, backend: backend, server: server, effect: .staged))
-                    return body.map { .json(202, $0) } ?? FakeResponse(status: 202)
+                    return body.map { FakeResponse.json(202, $0) } ?? FakeResponse(status: 202)
                 }
             case .live:
                 var config = state.config
@@ -453,11 +482,11 @@ extension FakeDataPlaneAPI {
                     switch effect {
                     case .reload:
                         let reloadID = state.queueReload()
-                        return body.map { .json(202, $0, headers: [("Reload-ID", reloadID)]) }
+                        return body.map { FakeResponse.json(202, $0, headers: [("Reload-ID", reloadID)]) }
                             ?? FakeResponse(status: 202, headers: [("Reload-ID", reloadID)])
                     case .runtime, .unchanged, .staged:
                         if effect == .runtime { state.counters.runtimeChanges += 1 }
-                        return body.map { .json(successStatus, $0) } ?? FakeResponse(status: successStatus)
+                        return body.map { FakeResponse.json(successStatus, $0) } ?? FakeResponse(status: successStatus)
                     }
                 }
             }

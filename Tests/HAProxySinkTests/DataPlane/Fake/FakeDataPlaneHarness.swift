@@ -12,7 +12,7 @@ func withFakeDataPlane<T>(
     let server = try await FakeDataPlaneServer.start(api)
     let client: DataPlaneClient
     do {
-        client = try DataPlaneClient(configuration: server.clientConfiguration(), logger: Logger(label: "test"))
+        client = try DataPlaneClient(configuration: server.clientConfiguration(), logger: quietLogger)
     } catch {
         try await server.shutdown()
         throw error
@@ -40,3 +40,6 @@ extension FakeDataPlaneServer {
         )
     }
 }
+
+/// Tests assert on counters and state, not on log lines; keep the output readable.
+let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
