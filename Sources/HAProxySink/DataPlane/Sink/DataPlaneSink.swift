@@ -141,10 +141,10 @@ public actor DataPlaneSink: Sink {
         if !fullResync, let snapshot, snapshot.version == version {
             return snapshot
         }
-        if snapshot != nil {
+        if let snapshot, snapshot.version != version {
             logger.info(
                 "HAProxy configuration changed outside discoveryd; re-reading",
-                metadata: ["expected_version": "\(snapshot!.version)", "version": "\(version)"]
+                metadata: ["expected_version": "\(snapshot.version)", "version": "\(version)"]
             )
         }
         let fresh = try await DataPlaneSnapshot.read(from: client, version: version, naming: settings.naming)
