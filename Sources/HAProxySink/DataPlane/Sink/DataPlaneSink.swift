@@ -29,10 +29,10 @@ import ProviderKit
 public actor DataPlaneSink: Sink {
     public nonisolated let name = "haproxy-dataplane"
     public nonisolated let client: DataPlaneClient
-    public let settings: HAProxySinkSettings
-    public let applyMode: DataPlaneApplyMode
+    public nonisolated let settings: HAProxySinkSettings
+    public nonisolated let applyMode: DataPlaneApplyMode
     /// Fresh attempts after a conflict (409/406) before the cycle fails.
-    public let maxConflictRetries: Int
+    public nonisolated let maxConflictRetries: Int
 
     private let planner: DataPlanePlanner
     private let logger: Logger
