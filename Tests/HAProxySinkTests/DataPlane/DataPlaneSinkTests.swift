@@ -1,4 +1,6 @@
 import HAProxySink
+import InMemoryLogging
+import Logging
 import ProviderKit
 import Testing
 
@@ -250,6 +252,8 @@ struct DataPlaneSinkTests {
 
             #expect(h.api.counters.commits == 1)
             #expect(report.reloads == 1)
+            // Two failed attempts (read, 33 staged writes, commit, delete: 38 each), then the 37 of a clean sync.
+            #expect(report.requests == 38 + 38 + 37)
             #expect(h.api.undeletedTransactions.isEmpty)
             #expect(h.active("web").count == 3)
             #expect(h.servers("api", port: 8080).count == 10)
@@ -268,6 +272,7 @@ struct DataPlaneSinkTests {
                 try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
             }
             #expect(error.code == .retriesExhausted)
+            #expect(h.api.counters.requests == 4 * 38)  // first attempt and 3 retries, each deleting its transaction
             #expect(error.apiMessage.contains("version mismatch"))
             #expect(h.api.configuration.orderedBackends.isEmpty)
             #expect(h.api.undeletedTransactions.isEmpty)
@@ -292,11 +297,34 @@ struct DataPlaneSinkTests {
             }
             #expect(error.code == .serverError)
             #expect(error.apiMessage == "cannot write haproxy.cfg: disk full")
+            // version, backends, start, the first backend, its first server (fails), delete
+            #expect(h.api.counters.requests == 6)
+            #expect(h.api.counters.reloads == 0)
             #expect(h.api.undeletedTransactions.isEmpty)
             #expect(h.api.configuration.orderedBackends.isEmpty)
 
             try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
             #expect(h.active("web").count == 3)
+        }
+    }
+
+    @Test(arguments: DataPlaneAPIVersion.allCases)
+    func abortedTransactionIsLoggedWithTheAPIMessageAndNoSecret(version: DataPlaneAPIVersion) async throws {
+        try await withSinkHarness(version) { h in
+            let logs = InMemoryLogHandler()
+            var logger = Logger(label: "test", factory: { _ in logs })
+            logger.logLevel = .trace
+            let client = try DataPlaneClient(configuration: h.server.clientConfiguration(), logger: logger)
+            let sink = DataPlaneSink(client: client, settings: h.settings, logger: logger)
+            h.api.inject(FakeFault(method: "PUT", pathContains: "/transactions/", status: 500, message: "reload failed: haproxy -c exited 1"))
+
+            await #expect(throws: DataPlaneError.self) {
+                try await sink.apply(Self.three.catalog, options: ApplyOptions())
+            }
+            let lines = logs.entries.map { "\($0.message) \($0.metadata)" }
+            #expect(lines.contains { $0.contains("aborting transaction") && $0.contains("reload failed: haproxy -c exited 1") })
+            #expect(!lines.contains { $0.contains(h.api.password) })
+            #expect(h.api.undeletedTransactions.isEmpty)
         }
     }
 
