@@ -380,6 +380,23 @@ struct DataPlaneSinkTests {
     }
 
     @Test(arguments: DataPlaneAPIVersion.allCases)
+    func reloadsAreReportedWhenTheAPIHasNoRuntimeSocket(version: DataPlaneAPIVersion) async throws {
+        try await withSinkHarness(version, runtimeAPIAvailable: false) { h in
+            try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
+            let before = h.api.counters
+            let joined = Catalog()
+                .service("web", addresses(4))
+                .service("api", port: 8080, addresses(2, from: 20))
+                .service("db", port: 5432, addresses(1, from: 30))
+            let report = try await h.sink.apply(joined.catalog, options: ApplyOptions())
+            // Without a runtime socket the API reloads for the PUT (202 + Reload-ID); the report says so.
+            #expect((h.api.counters - before).reloads == 1)
+            #expect(report.reloads == 1)
+            #expect(h.active("web")["srv4"] == "10.0.0.4:80")
+        }
+    }
+
+    @Test(arguments: DataPlaneAPIVersion.allCases)
     func atomicModePutsEverythingInOneTransaction(version: DataPlaneAPIVersion) async throws {
         try await withSinkHarness(version, applyMode: .atomic) { h in
             try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
