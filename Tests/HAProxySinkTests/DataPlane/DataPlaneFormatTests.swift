@@ -47,6 +47,20 @@ struct DataPlaneFormatTests {
         #expect(DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: fields)))
     }
 
+    static let balances: [(String, JSONValue)] = [
+        ("roundrobin", ["algorithm": "roundrobin"]),
+        ("hdr(host) use_domain_only", ["algorithm": "hdr", "hdr_name": "host", "hdr_use_domain_only": true]),
+        ("url_param id", ["algorithm": "url_param", "url_param": "id"]),
+        ("uri whole depth 2", ["algorithm": "uri", "uri_whole": true, "uri_depth": 2]),
+        ("random(3)", ["algorithm": "random", "random_draws": 3]),
+        ("rdp-cookie(mstshash)", ["algorithm": "rdp-cookie", "rdp_cookie_name": "mstshash"]),
+    ]
+
+    @Test(arguments: Self.balances)
+    func balanceArgumentsBecomeTheirFields(text: String, expected: JSONValue) {
+        #expect(DataPlaneBackendFormat.balance(text) == expected)
+    }
+
     @Test func ownershipNeedsTheMarker() {
         #expect(!DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "azure-web-80-x"])))
         #expect(!DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "azure-web-80-x", "description": "web"])))
