@@ -133,6 +133,34 @@ struct DataPlaneSinkTests {
     }
 
     @Test(arguments: DataPlaneAPIVersion.allCases)
+    func shrinkingRemovesTrailingSlotsInOneTransaction(version: DataPlaneAPIVersion) async throws {
+        try await withSinkHarness(version) { h in
+            try await h.sink.apply(Catalog().service("web", addresses(21)).catalog, options: ApplyOptions())
+            #expect(h.servers("web").count == 40)
+            let staying = Set(addresses(5))
+            let kept = h.active("web").filter { staying.contains(String($0.value.dropLast(3))) }
+            let highest = kept.keys.compactMap { SlotName.index(of: $0) }.max() ?? 0
+            let capacity = max(10, highest)
+            let freedAtRuntime = h.active("web").keys.filter { SlotName.index(of: $0)! <= capacity && kept[$0] == nil }.count
+            let before = h.api.counters
+
+            let report = try await h.sink.apply(Catalog().service("web", addresses(5)).catalog, options: ApplyOptions())
+            let cost = h.api.counters - before
+
+            // The slots past the survivors are deleted in one transaction; departed ones below are freed at runtime.
+            #expect(capacity < 20)
+            #expect(cost.commits == 1)
+            #expect(cost.reloads == 1)
+            #expect(cost.runtimeChanges == freedAtRuntime)
+            #expect(cost.requests == 1 + 1 + (40 - capacity) + 1 + freedAtRuntime)
+            #expect(report.serversChanged == (40 - capacity) + freedAtRuntime)
+            #expect(h.servers("web").map(\.name) == (1...capacity).map { "srv\($0)" })
+            // Nobody who stayed moved.
+            #expect(h.active("web") == kept)
+        }
+    }
+
+    @Test(arguments: DataPlaneAPIVersion.allCases)
     func addressChangeOfLiveInstanceIsAppliedInPlace(version: DataPlaneAPIVersion) async throws {
         try await withSinkHarness(version) { h in
             let before = Catalog().service("web", endpoints: [("vm-a", "10.0.0.1"), ("vm-b", "10.0.0.2")])
