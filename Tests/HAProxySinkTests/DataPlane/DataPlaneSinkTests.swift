@@ -282,6 +282,9 @@ struct DataPlaneSinkTests {
             #expect(report.reloads == 1)
             // Two failed attempts (read, 33 staged writes, commit, delete: 38 each), then the 37 of a clean sync.
             #expect(report.requests == 38 + 38 + 37)
+            // Only the attempt HAProxy accepted is reported.
+            #expect(report.serversChanged == 30)
+            #expect(report.changes.filter { $0.hasPrefix("created backend") }.count == 3)
             #expect(h.api.undeletedTransactions.isEmpty)
             #expect(h.active("web").count == 3)
             #expect(h.servers("api", port: 8080).count == 10)

@@ -38,6 +38,9 @@ public actor DataPlaneSink: Sink {
     private let logger: Logger
     private var snapshot: DataPlaneSnapshot?
     private var assignments: [String: [InstanceID: String]] = [:]
+    /// Warnings already logged; a standing condition (a foreign server in a backend) is logged once, not
+    /// every cycle.
+    private var loggedWarnings: Set<PlanWarning> = []
 
     public init(
         client: DataPlaneClient,
@@ -81,7 +84,6 @@ public actor DataPlaneSink: Sink {
                 snapshot = nil
                 fullResync = true
                 guard attempt < maxConflictRetries else {
-                    report.requests = client.requestCount - requestsBefore
                     throw DataPlaneError(
                         code: .retriesExhausted,
                         status: error.status,
@@ -109,9 +111,7 @@ public actor DataPlaneSink: Sink {
         var version = try await client.configurationVersion()
         let state = try await currentState(version: version, fullResync: fullResync)
         let plan = planner.plan(catalog: catalog, snapshot: state, previousAssignments: assignments)
-        for warning in plan.reconcile.warnings {
-            logger.warning("\(warning)")
-        }
+        logNewWarnings(plan.reconcile.warnings)
         guard !plan.isNoOp else {
             snapshot = state
             assignments = plan.reconcile.assignments
@@ -187,13 +187,14 @@ public actor DataPlaneSink: Sink {
         let transaction = try await client.startTransaction(version: version)
         let target = DataPlaneWriteTarget.transaction(transaction.id)
         var staged: [(backend: String, change: ServerChange)] = []
+        var createdBackends: [String] = []
         let outcome: DataPlaneWriteOutcome
         do {
             for write in writes {
                 switch write {
                 case .createBackend(let name, let fields):
                     try await client.createBackend(DataPlaneBackend(fields: fields), target: target)
-                    report.changes.append("created backend \(name)")
+                    createdBackends.append(name)
                 case .server(let backend, let change):
                     let server = DataPlaneServerFormat.server(for: change.target)
                     switch change {
@@ -212,6 +213,8 @@ public actor DataPlaneSink: Sink {
             await abort(transaction, because: error)
             throw error
         }
+        // Only now, with the commit accepted, do these count as done.
+        report.changes += createdBackends.map { "created backend \($0)" }
         for (backend, change) in staged {
             record(change, in: backend, reloaded: false, report: &report)
         }
@@ -238,6 +241,14 @@ public actor DataPlaneSink: Sink {
                 metadata: ["transaction": "\(transaction.id)", "error": "\(error)"]
             )
         }
+    }
+
+    private func logNewWarnings(_ warnings: [PlanWarning]) {
+        let current = Set(warnings)
+        for warning in warnings where !loggedWarnings.contains(warning) {
+            logger.warning("\(warning)")
+        }
+        loggedWarnings = current
     }
 
     private func record(_ change: ServerChange, in backend: String, reloaded: Bool, report: inout SinkReport) {
