@@ -3,26 +3,43 @@ import HAProxySink
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
-/// Serves a ``FakeDataPlaneAPI`` over HTTP/1.1 on 127.0.0.1 with an ephemeral port.
+/// Serves a ``FakeDataPlaneAPI`` over HTTP/1.1 (or HTTPS) on 127.0.0.1 with an ephemeral port.
 final class FakeDataPlaneServer: Sendable {
     let api: FakeDataPlaneAPI
     let port: Int
     private let channel: any Channel
 
-    private init(api: FakeDataPlaneAPI, channel: any Channel, port: Int) {
+    private init(api: FakeDataPlaneAPI, channel: any Channel, port: Int, usesTLS: Bool) {
         self.api = api
         self.channel = channel
         self.port = port
+        self.usesTLS = usesTLS
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
+    let usesTLS: Bool
 
-    static func start(_ api: FakeDataPlaneAPI) async throws -> FakeDataPlaneServer {
+    /// - Parameter tls: serve HTTPS with this PEM certificate chain and key instead of plain HTTP.
+    static func start(_ api: FakeDataPlaneAPI, tls: (certificate: String, key: String)? = nil) async throws
+        -> FakeDataPlaneServer
+    {
+        let sslContext = try tls.map { tls in
+            try NIOSSLContext(
+                configuration: TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem))
+                )
+            )
+        }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(FakeHTTPHandler(api: api))
                 }
@@ -32,7 +49,7 @@ final class FakeDataPlaneServer: Sendable {
         guard let port = channel.localAddress?.port else {
             throw FakeError(500, "the fake Data Plane API has no local port")
         }
-        return FakeDataPlaneServer(api: api, channel: channel, port: port)
+        return FakeDataPlaneServer(api: api, channel: channel, port: port, usesTLS: sslContext != nil)
     }
 
     func shutdown() async throws {
