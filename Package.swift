@@ -114,7 +114,15 @@ let package = Package(
         ),
         .testTarget(
             name: "HAProxySinkTests",
-            dependencies: ["HAProxySink", "ProviderKitTesting"],
+            dependencies: [
+                "HAProxySink",
+                "ProviderKitTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
