@@ -93,6 +93,12 @@ public actor RuntimeAPISink: Sink {
         return report
     }
 
+    /// The servers of every backend discoveryd manages, as the planner sees them (for `plan`). Writes nothing.
+    public func readManagedBackends() async throws -> [String: [ServerState]] {
+        let snapshot = try RuntimeSnapshot(answers: try await client.run(RuntimeSnapshot.queries))
+        return snapshot.plannerView.filter { settings.naming.isManaged(backendName: $0.key) }
+    }
+
     private func logNewWarnings(_ warnings: [PlanWarning]) {
         let current = Set(warnings)
         for warning in warnings where !lastWarnings.contains(warning) {
