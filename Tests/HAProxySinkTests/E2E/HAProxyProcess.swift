@@ -129,6 +129,16 @@ final class HAProxyProcess: @unchecked Sendable {
         return Info(pid: pid, uptimeSeconds: uptime)
     }
 
+    /// `srvN` → `address:port` of the backend's servers that take traffic, from `show servers state`.
+    func activeSlots(backend: String) async throws -> [String: String] {
+        let servers = try ServersStateParser.parse(try await runtime.query(.showServersState))
+        var result: [String: String] = [:]
+        for server in servers where server.backendName == backend && !server.isInMaintenance {
+            result[server.serverName] = "\(server.address):\(server.port)"
+        }
+        return result
+    }
+
     private func logText() -> String {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? "(no log)"
     }

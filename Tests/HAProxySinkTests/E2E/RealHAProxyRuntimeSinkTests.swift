@@ -92,13 +92,7 @@ struct RealHAProxyRuntimeSinkTests {
         }
     }
 
-    /// `srvN` → `address:port` of the servers not in maintenance, from `show servers state`.
     static func slotAddresses(_ haproxy: HAProxyProcess) async throws -> [String: String] {
-        let servers = try ServersStateParser.parse(try await haproxy.runtime.query(.showServersState))
-        var result: [String: String] = [:]
-        for server in servers where server.backendName == backend && !server.isInMaintenance {
-            result[server.serverName] = "\(server.address):\(server.port)"
-        }
-        return result
+        try await haproxy.activeSlots(backend: backend)
     }
 }
