@@ -91,7 +91,7 @@ traffic() { # traffic <count>: who answered <count> requests to the web frontend
 
 slots() { # the web backend's slots: name, address:port, and whether it takes traffic
     runtime "show servers state demo-web-8080-local" \
-        | awk '$1 ~ /^[0-9]+$/ { printf "        %-6s %-18s %s\n", $4, $5 ":" $19, ($7 % 2 == 1 ? "maint (free)" : "ready") }'
+        | awk 'NF > 10 && $1 ~ /^[0-9]+$/ { printf "        %-6s %-18s %s\n", $4, $5 ":" $19, ($7 % 2 == 1 ? "maint (free)" : "ready") }'
 }
 
 haproxy_pid() { runtime "show info" | sed -n 's/^Pid: //p'; }
