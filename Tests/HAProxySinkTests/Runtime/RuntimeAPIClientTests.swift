@@ -1,5 +1,7 @@
 import Foundation
 import HAProxySink
+import NIOCore
+import NIOPosix
 import Testing
 
 @Suite("Runtime API client over a unix socket")
@@ -78,5 +80,21 @@ struct RuntimeAPIClientTests {
             #expect(error?.code == .invalidCommand)
             #expect(fake.commands.isEmpty)
         }
+    }
+
+    @Test func aSocketThatNeverAnswersTimesOutInsteadOfHangingTheLoop() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("silent-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("admin.sock").path
+        // Accepts connections and never writes a byte.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(unixDomainSocketPath: path)
+            .get()
+        let client = RuntimeAPIClient(endpoint: .unixSocket(path: path), timeout: .milliseconds(200))
+        let error = await #expect(throws: RuntimeAPIError.self) { try await client.query(.showServersState) }
+        try await silent.close()
+        #expect(error?.code == .timedOut)
+        #expect(error?.command == "show servers state")
     }
 }
