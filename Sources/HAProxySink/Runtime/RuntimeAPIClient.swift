@@ -169,13 +169,3 @@ public struct RuntimeAPIClient: Sendable {
         }
     }
 }
-
-extension RuntimeAPIEndpoint {
-    /// How this endpoint is written in haproxy.cfg's `stats socket` line.
-    public var configurationHint: String {
-        switch self {
-        case .unixSocket(let path): path
-        case .tcp(let host, let port): host.contains(":") ? "ipv6@[\(host)]:\(port)" : "ipv4@\(host):\(port)"
-        }
-    }
-}

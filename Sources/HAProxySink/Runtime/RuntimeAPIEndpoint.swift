@@ -59,8 +59,18 @@ public enum RuntimeAPIEndpoint: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+extension RuntimeAPIEndpoint {
+    /// How this endpoint is written in haproxy.cfg's `stats socket` line.
+    public var configurationHint: String {
+        switch self {
+        case .unixSocket(let path): path
+        case .tcp(let host, let port): host.contains(":") ? "ipv6@[\(host)]:\(port)" : "ipv4@\(host):\(port)"
+        }
+    }
+}
+
 extension String {
-    func trimmingWhitespace() -> String {
+    fileprivate func trimmingWhitespace() -> String {
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }

@@ -9,7 +9,7 @@ public enum ServersStateParser {
     ]
 
     public static func parse(_ answer: String) throws(RuntimeAPIError) -> [RuntimeServerState] {
-        let lines = answer.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
+        let lines = answer.split(whereSeparator: \.isNewline).map { $0.trimmedString() }.filter { !$0.isEmpty }
         guard let versionLine = lines.first else {
             throw malformed("the answer is empty", answer)
         }
@@ -76,7 +76,7 @@ public enum ServersStateParser {
 
     /// Parses the answer to `show backend`: a `# name` header, then one backend name per line.
     public static func parseBackendNames(_ answer: String) throws(RuntimeAPIError) -> [String] {
-        let lines = answer.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
+        let lines = answer.split(whereSeparator: \.isNewline).map { $0.trimmedString() }.filter { !$0.isEmpty }
         guard let header = lines.first, header.hasPrefix("#") else {
             throw RuntimeAPIError(
                 code: .malformedResponse,
@@ -97,5 +97,10 @@ public enum ServersStateParser {
 }
 
 extension Substring {
-    func trimmingCharacters() -> String { String(self).trimmingWhitespace() }
+    fileprivate func trimmedString() -> String {
+        var view = self
+        while let first = view.first, first.isWhitespace { view.removeFirst() }
+        while let last = view.last, last.isWhitespace { view.removeLast() }
+        return String(view)
+    }
 }
