@@ -31,9 +31,11 @@ extension DaemonAssembly {
         for warning in snapshot.grouping.warnings {
             context.logger.warning("\(warning)")
         }
-        let actual: [String: [ServerState]] =
-            offline ? [:] : try await SinkFactory.makeStateReader(for: configuration, context: context).readManagedBackends()
-        let plan = ReconcilePlanner(settings: settings).plan(catalog: snapshot.catalog, actual: actual)
+        let plan =
+            offline
+            ? ReconcilePlanner(settings: settings).plan(catalog: snapshot.catalog, actual: [:])
+            : try await SinkFactory.makeStateReader(for: configuration, context: context)
+                .plan(snapshot.catalog, settings: settings)
         return ChangePlan(snapshot: snapshot, plan: plan, offline: offline)
     }
 }

@@ -35,7 +35,11 @@ public enum SinkFactory {
         configuration: DiscoverydConfiguration,
         context: WiringContext
     ) throws -> any Sink {
-        throw WiringError.sinkNotBuiltIn(kind: "HAProxy Runtime API", key: "haproxy.runtime_socket")
+        RuntimeAPISink(
+            client: runtimeClient(socket: socket, configuration: configuration),
+            settings: settings,
+            logger: context.logger
+        )
     }
 
     static func makeRuntimeStateReader(
@@ -44,7 +48,23 @@ public enum SinkFactory {
         configuration: DiscoverydConfiguration,
         context: WiringContext
     ) throws -> any HAProxyStateReader {
-        throw WiringError.sinkNotBuiltIn(kind: "HAProxy Runtime API", key: "haproxy.runtime_socket")
+        RuntimeAPISink(
+            client: runtimeClient(socket: socket, configuration: configuration),
+            settings: settings,
+            logger: context.logger
+        )
+    }
+
+    static func runtimeClient(socket: RuntimeSocketAddress, configuration: DiscoverydConfiguration) -> RuntimeAPIClient {
+        let endpoint: RuntimeAPIEndpoint =
+            switch socket {
+            case .unix(let path): .unixSocket(path: path)
+            case .tcp(let host, let port): .tcp(host: host, port: port)
+            }
+        return RuntimeAPIClient(
+            endpoint: endpoint,
+            timeout: .milliseconds(Int64((configuration.haproxy.timeoutSeconds * 1000).rounded()))
+        )
     }
 
     // MARK: - Data Plane API (haproxy.base_url)
@@ -54,7 +74,7 @@ public enum SinkFactory {
         configuration: DiscoverydConfiguration,
         context: WiringContext
     ) throws -> any Sink {
-        throw WiringError.sinkNotBuiltIn(kind: "HAProxy Data Plane API", key: "haproxy.base_url")
+        try DataPlaneWiring.makeSink(settings: settings, section: configuration.haproxy, context: context)
     }
 
     static func makeDataPlaneStateReader(
@@ -62,7 +82,9 @@ public enum SinkFactory {
         configuration: DiscoverydConfiguration,
         context: WiringContext
     ) throws -> any HAProxyStateReader {
-        throw WiringError.sinkNotBuiltIn(kind: "HAProxy Data Plane API", key: "haproxy.base_url")
+        DataPlaneStateReader(
+            sink: try DataPlaneWiring.makeSink(settings: settings, section: configuration.haproxy, context: context)
+        )
     }
 }
 
@@ -70,4 +92,17 @@ public enum SinkFactory {
 /// (``BackendNaming/isManaged(backendName:)``), keyed by backend name. Writes nothing.
 public protocol HAProxyStateReader: Sendable {
     func readManagedBackends() async throws -> [String: [ServerState]]
+
+    /// The plan a cycle of the sink would carry out for `catalog` now. The default plans with
+    /// ``ReconcilePlanner`` over ``readManagedBackends()``; a reader whose sink sees more than
+    /// ``ServerState`` (the Data Plane sink: parameter drift, unmarked backends) plans the way its sink does.
+    func plan(_ catalog: ServiceCatalog, settings: HAProxySinkSettings) async throws -> ReconcilePlan
 }
+
+extension HAProxyStateReader {
+    public func plan(_ catalog: ServiceCatalog, settings: HAProxySinkSettings) async throws -> ReconcilePlan {
+        ReconcilePlanner(settings: settings).plan(catalog: catalog, actual: try await readManagedBackends())
+    }
+}
+
+extension RuntimeAPISink: HAProxyStateReader {}
