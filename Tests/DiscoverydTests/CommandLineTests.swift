@@ -1,6 +1,5 @@
 import DiscoverydCore
 import Foundation
-import Logging
 import Testing
 
 @Suite("The discoveryd command line")
@@ -148,21 +147,7 @@ extension CommandLineTests {
 }
 
 extension CommandLineTests {
-    /// The daemon can only run once the sink its configuration selects is part of the build.
-    static var runtimeSinkIsBuiltIn: Bool {
-        guard
-            let configuration = try? ConfigurationLoader(environment: [:]).load(
-                yaml: "static: {path: instances.yaml}\nhaproxy: {runtime_socket: /nonexistent/haproxy.sock}\n"
-            )
-        else { return false }
-        let context = WiringContext(logger: Logger(label: "probe") { _ in SwiftLogNoOpLogHandler() })
-        return (try? SinkFactory.makeSink(for: configuration, context: context)) != nil
-    }
-
-    @Test(
-        "the daemon keeps running through SIGHUP and exits 0 on SIGTERM, even while HAProxy is unreachable",
-        .enabled(if: runtimeSinkIsBuiltIn, "needs the Runtime API sink in the build")
-    )
+    @Test("the daemon keeps running through SIGHUP and exits 0 on SIGTERM, even while HAProxy is unreachable")
     func daemonSignals() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
