@@ -1,3 +1,5 @@
+import ProviderKit
+
 /// A configuration file that cannot be used, with where and why and what to do about it.
 ///
 /// The ``description`` is the whole message a user sees, e.g.

@@ -1,4 +1,5 @@
 import Foundation
+import ProviderKit
 import Yams
 
 /// Turns what YAML/JSON decoders throw into a ``StaticFileError`` that says where and how to fix it.

@@ -140,7 +140,7 @@ public enum StaticInventoryFile {
                     entry: entryLocation,
                     field: "address",
                     message: "field \"address\": \"\(entry.address)\" is not an IP address; "
-                        + IPAddressLiteral.hint(for: address)
+                        + AddressHint.hint(for: address)
                 )
             }
             if let first = firstIndexByID[entry.id] {

@@ -1,0 +1,28 @@
+import ProviderKit
+import Testing
+
+@Suite("IP address literals")
+struct IPAddressLiteralTests {
+    @Test("IPv4 dotted quads and IPv6 literals are addresses", arguments: [
+        "10.0.0.4", "0.0.0.0", "255.255.255.255", "fd00::4", "::1", "2001:db8::8a2e:370:7334", "::ffff:10.0.0.4",
+    ])
+    func valid(_ text: String) {
+        #expect(IPAddressLiteral.isValid(text))
+    }
+
+    @Test("names, ports, brackets, zones and malformed quads are not", arguments: [
+        "", "web-1", "web-1.internal", "10.0.0.4:8080", "[fd00::4]", "fe80::1%eth0", "10.0.0", "10.0.0.256",
+        " 10.0.0.4", "fd00:::4",
+    ])
+    func invalid(_ text: String) {
+        #expect(!IPAddressLiteral.isValid(text))
+    }
+
+    @Test("the family checks tell IPv4 from IPv6")
+    func families() {
+        #expect(IPAddressLiteral.isIPv4("10.0.0.4"))
+        #expect(!IPAddressLiteral.isIPv6("10.0.0.4"))
+        #expect(IPAddressLiteral.isIPv6("fd00::4"))
+        #expect(!IPAddressLiteral.isIPv4("fd00::4"))
+    }
+}
