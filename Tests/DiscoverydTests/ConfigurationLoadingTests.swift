@@ -51,7 +51,7 @@ struct ConfigurationLoadingTests {
         #expect(haproxy.azWeightTag == "AZperc")
         #expect(haproxy.backendOptions["web"]?["balance"] == .string("leastconn"))
         #expect(haproxy.backendOptions["web"]?["httpchk_params"] == .object(["method": .string("GET"), "uri": .string("/healthz")]))
-        #expect(haproxy.backendOptions["api"]?["check_timeout"] == .integer(2000))
+        #expect(haproxy.backendOptions["api"]?["check_timeout"] == .int(2000))
 
         #expect(configuration.polling.intervalSeconds == 30)
         #expect(configuration.polling.maxBackoffSeconds == 300)

@@ -90,7 +90,7 @@ struct WiringTests {
         #expect(settings.serverSettings == (try ServerSettingsPolicy(availabilityZone: "2", azWeightTag: "AZperc")))
         #expect(settings.balance == "leastconn")
         #expect(settings.mode == .tcp)
-        #expect(settings.backendOptions == ["web": ["check_timeout": .integer(500)]])
+        #expect(settings.backendOptions == ["web": ["check_timeout": .int(500)]])
     }
 
     @Test("one cycle through the configured providers reaches the sink with the demo's services")

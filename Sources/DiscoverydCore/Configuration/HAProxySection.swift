@@ -30,7 +30,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
     public var serverSlots = ServerSlotsSection()
     public var availabilityZone: String?
     public var azWeightTag: String?
-    public var backendOptions: [String: [String: BackendOptionValue]] = [:]
+    public var backendOptions: [String: [String: JSONValue]] = [:]
 
     public init() {}
 
@@ -100,7 +100,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
         self.availabilityZone = try container.decodeIfPresent(String.self, forKey: .availabilityZone).flatMap(\.nonBlank)
         self.azWeightTag = try container.decodeIfPresent(String.self, forKey: .azWeightTag).flatMap(\.nonBlank)
         self.backendOptions = try container.decode(
-            [String: [String: BackendOptionValue]].self,
+            [String: [String: JSONValue]].self,
             forKey: .backendOptions,
             default: [:]
         )

@@ -10,7 +10,7 @@ public struct HAProxySinkSettings: Hashable, Sendable {
     public var balance: String
     public var mode: BackendMode
     /// Extra backend fields per service name, applied when the backend is created.
-    public var backendOptions: [String: [String: BackendOptionValue]]
+    public var backendOptions: [String: [String: JSONValue]]
 
     public init(
         naming: BackendNaming = .standard,
@@ -18,7 +18,7 @@ public struct HAProxySinkSettings: Hashable, Sendable {
         serverSettings: ServerSettingsPolicy = ServerSettingsPolicy(),
         balance: String = "roundrobin",
         mode: BackendMode = .http,
-        backendOptions: [String: [String: BackendOptionValue]] = [:]
+        backendOptions: [String: [String: JSONValue]] = [:]
     ) {
         self.naming = naming
         self.slotPolicy = slotPolicy
@@ -29,7 +29,7 @@ public struct HAProxySinkSettings: Hashable, Sendable {
     }
 
     /// The extra backend fields for a service (keyed by service name, as in the configuration file).
-    public func backendOptions(for key: ServiceKey) -> [String: BackendOptionValue] {
+    public func backendOptions(for key: ServiceKey) -> [String: JSONValue] {
         backendOptions[key.name] ?? [:]
     }
 }

@@ -38,7 +38,7 @@ struct DataPlaneFormatTests {
         let fields = DataPlaneBackendFormat.fields(
             forBackend: "azure-web-80-westeurope",
             settings: settings,
-            options: ["name": .string("hijack"), "mode": .string("http"), "retries": .integer(3)]
+            options: ["name": .string("hijack"), "mode": .string("http"), "retries": .int(3)]
         )
         #expect(fields["name"] == "azure-web-80-westeurope")
         #expect(fields["mode"] == "http")

@@ -16,14 +16,14 @@ public enum DataPlaneBackendFormat {
     public static func fields(
         forBackend name: String,
         settings: HAProxySinkSettings,
-        options: [String: BackendOptionValue]
+        options: [String: JSONValue]
     ) -> [String: JSONValue] {
         var fields: [String: JSONValue] = [
             "mode": .string(settings.mode.rawValue),
             "balance": balance(settings.balance),
         ]
         for (key, value) in options {
-            fields[key] = JSONValue(value)
+            fields[key] = value
         }
         fields["name"] = .string(name)
         if let description = fields["description"]?.stringValue, !description.isEmpty {
@@ -80,20 +80,5 @@ public enum DataPlaneBackendFormat {
             return managedBy.stringValue == "discoveryd" || managedBy["value"]?.stringValue == "discoveryd"
         }
         return false
-    }
-}
-
-extension JSONValue {
-    /// A `backend_options` value as JSON.
-    public init(_ option: BackendOptionValue) {
-        switch option {
-        case .string(let value): self = .string(value)
-        case .integer(let value): self = .int(value)
-        case .number(let value): self = .number(value)
-        case .bool(let value): self = .bool(value)
-        case .list(let values): self = .array(values.map(JSONValue.init))
-        case .object(let values): self = .object(values.mapValues(JSONValue.init))
-        case .null: self = .null
-        }
     }
 }

@@ -2,6 +2,9 @@ import Foundation
 
 /// A JSON document kept as a value, so that Data Plane API objects round-trip without losing fields this
 /// package does not model (a `PUT` replaces the whole object: dropping an unknown field would change it).
+///
+/// It also holds the values of `backend_options` (anything YAML/JSON can hold), which are passed through to
+/// the Data Plane API as they are when a backend is created.
 public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
