@@ -34,8 +34,8 @@ extension DaemonAssembly {
         let plan =
             offline
             ? ReconcilePlanner(settings: settings).plan(catalog: snapshot.catalog, actual: [:])
-            : try await SinkFactory.makeStateReader(for: configuration, context: context)
-                .plan(snapshot.catalog, settings: settings)
+            : try await SinkFactory.makePlanningSink(for: configuration, context: context)
+                .planAgainstActualState(snapshot.catalog)
         return ChangePlan(snapshot: snapshot, plan: plan, offline: offline)
     }
 }

@@ -34,19 +34,3 @@ extension DataPlaneClientConfiguration {
         )
     }
 }
-
-/// `discoveryd plan` against the Data Plane API: reads through the sink's client and plans exactly as the
-/// sink would, writing nothing.
-struct DataPlaneStateReader: HAProxyStateReader {
-    let sink: DataPlaneSink
-
-    func readManagedBackends() async throws -> [String: [ServerState]] {
-        let version = try await sink.client.configurationVersion()
-        let snapshot = try await DataPlaneSnapshot.read(from: sink.client, version: version, naming: sink.settings.naming)
-        return snapshot.servers.mapValues { $0.map(DataPlaneServerFormat.state(of:)) }
-    }
-
-    func plan(_ catalog: ServiceCatalog, settings: HAProxySinkSettings) async throws -> ReconcilePlan {
-        try await sink.plan(catalog).reconcile
-    }
-}

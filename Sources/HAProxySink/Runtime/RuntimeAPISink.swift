@@ -17,7 +17,7 @@ import ProviderKit
 ///
 /// A backend missing from HAProxy is an error naming it with the haproxy.cfg lines to add; the other
 /// backends are still converged first.
-public actor RuntimeAPISink: Sink {
+public actor RuntimeAPISink: PlanningSink {
     public nonisolated let name = "haproxy-runtime"
     public nonisolated let settings: HAProxySinkSettings
     public nonisolated let client: RuntimeAPIClient

@@ -26,7 +26,7 @@ import ProviderKit
 ///
 /// Slot assignments and the snapshot are a cache, updated only after HAProxy accepted the writes, so a
 /// failed change is planned again in full next cycle and a fresh sink converges to the same result.
-public actor DataPlaneSink: Sink {
+public actor DataPlaneSink: PlanningSink {
     public nonisolated let name = "haproxy-dataplane"
     public nonisolated let client: DataPlaneClient
     public nonisolated let settings: HAProxySinkSettings
@@ -67,6 +67,18 @@ public actor DataPlaneSink: Sink {
         let version = try await client.configurationVersion()
         let state = try await currentState(version: version, fullResync: false)
         return planner.plan(catalog: catalog, snapshot: state, previousAssignments: assignments)
+    }
+
+    /// The servers of every backend discoveryd manages, as the Data Plane API has them now. Writes nothing.
+    public func readManagedBackends() async throws -> [String: [ServerState]] {
+        let version = try await client.configurationVersion()
+        let snapshot = try await DataPlaneSnapshot.read(from: client, version: version, naming: settings.naming)
+        return snapshot.servers.mapValues { $0.map(DataPlaneServerFormat.state(of:)) }
+    }
+
+    /// Plans as ``apply(_:options:)`` does (parameter drift, unmarked backends), not only from server states.
+    public func planAgainstActualState(_ catalog: ServiceCatalog) async throws -> ReconcilePlan {
+        try await plan(catalog).reconcile
     }
 
     @discardableResult
