@@ -113,6 +113,10 @@ struct ConfigurationErrorTests {
                 "config.yaml:4: polling.interval_seconds: invalid value 2; expected a number of seconds >= 5"
             ),
             (
+                "haproxy:\n  password: pw\npolling:\n  fetch_timeout_seconds: 0\n",
+                "config.yaml:4: polling.fetch_timeout_seconds: invalid value 0; expected a number of seconds > 0"
+            ),
+            (
                 "haproxy:\n  password: pw\n  backend:\n    mode: ftp\n",
                 #"config.yaml:4: haproxy.backend.mode: invalid value "ftp"; expected one of: http, tcp"#
             ),

@@ -70,6 +70,18 @@ struct WiringTests {
         #expect(policy == PollingPolicy(interval: .seconds(12), jitter: .milliseconds(500), backoffBase: .seconds(3), maxBackoff: .seconds(60)))
     }
 
+    @Test("a provider fetch times out after polling.fetch_timeout_seconds, 120 s unless set")
+    func fetchTimeout() throws {
+        let base = """
+            static: {path: instances.yaml}
+            haproxy: {runtime_socket: /run/haproxy.sock}
+            """
+        let unset = try load(base)
+        #expect(DaemonAssembly(configuration: unset, context: context).pollingPolicy.fetchTimeout == .seconds(120))
+        let set = try load(base + "\npolling: {fetch_timeout_seconds: 45}")
+        #expect(DaemonAssembly(configuration: set, context: context).pollingPolicy.fetchTimeout == .seconds(45))
+    }
+
     @Test("the haproxy section becomes the planner's settings")
     func sinkSettings() throws {
         let configuration = try load(

@@ -11,7 +11,9 @@ struct LoopHarness: Sendable {
         interval: .seconds(30),
         jitter: .seconds(5),
         backoffBase: .seconds(2),
-        maxBackoff: .seconds(40)
+        maxBackoff: .seconds(40),
+        // Off, so the only sleeper on the clock is the wait between cycles; FetchTimeoutTests turn it on.
+        fetchTimeout: nil
     )
 
     let clock = TestClock()
@@ -22,6 +24,7 @@ struct LoopHarness: Sendable {
     init(
         providers: [any Provider],
         grouper: ServiceGrouper = ServiceGrouper(),
+        policy: PollingPolicy = Self.policy,
         maxConcurrentFetches: Int = 8
     ) throws {
         var handler = InMemoryLogHandler()
@@ -31,7 +34,7 @@ struct LoopHarness: Sendable {
             providers: providers,
             sink: sink,
             grouper: grouper,
-            policy: Self.policy,
+            policy: policy,
             clock: clock,
             // No jitter, so the interval is exactly 30 s.
             random: FixedRandomNumberGenerator.minimum,

@@ -1,7 +1,8 @@
 /// `polling:` — how often providers are asked, and how failures back off.
 ///
 /// Keys (defaults in brackets): `interval_seconds` [`30`, >= 5], `jitter_seconds` [`5`, >= 0],
-/// `max_backoff_seconds` [`300`], `backoff_base_seconds` [`5`, > 0, <= `max_backoff_seconds`].
+/// `max_backoff_seconds` [`300`], `backoff_base_seconds` [`5`, > 0, <= `max_backoff_seconds`],
+/// `fetch_timeout_seconds` [`120`, > 0].
 public struct PollingSection: Hashable, Sendable, Decodable {
     public static let minimumInterval: Double = 5
 
@@ -9,6 +10,7 @@ public struct PollingSection: Hashable, Sendable, Decodable {
     public var jitterSeconds: Double = 5
     public var maxBackoffSeconds: Double = 300
     public var backoffBaseSeconds: Double = 5
+    public var fetchTimeoutSeconds: Double = 120
 
     public init() {}
 
@@ -17,6 +19,7 @@ public struct PollingSection: Hashable, Sendable, Decodable {
         case jitterSeconds = "jitter_seconds"
         case maxBackoffSeconds = "max_backoff_seconds"
         case backoffBaseSeconds = "backoff_base_seconds"
+        case fetchTimeoutSeconds = "fetch_timeout_seconds"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -48,6 +51,13 @@ public struct PollingSection: Hashable, Sendable, Decodable {
             .maxBackoffSeconds,
             value: maxBackoffSeconds.formattedSeconds,
             expected: "a number of seconds >= backoff_base_seconds (\(backoffBaseSeconds.formattedSeconds))"
+        )
+        self.fetchTimeoutSeconds = try container.decode(Double.self, forKey: .fetchTimeoutSeconds, default: 120)
+        try container.require(
+            fetchTimeoutSeconds > 0 && fetchTimeoutSeconds.isFinite,
+            .fetchTimeoutSeconds,
+            value: fetchTimeoutSeconds.formattedSeconds,
+            expected: "a number of seconds > 0"
         )
     }
 }

@@ -26,7 +26,8 @@ public struct DaemonAssembly: Sendable {
             interval: .seconds(polling.intervalSeconds),
             jitter: .seconds(polling.jitterSeconds),
             backoffBase: .seconds(polling.backoffBaseSeconds),
-            maxBackoff: .seconds(polling.maxBackoffSeconds)
+            maxBackoff: .seconds(polling.maxBackoffSeconds),
+            fetchTimeout: .seconds(polling.fetchTimeoutSeconds)
         )
     }
 

@@ -7,6 +7,7 @@ public struct DiscoveryError: Error, Hashable, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum _Code: Hashable, Sendable {
             case providerFailed
+            case fetchTimedOut
             case sinkFailed
             case duplicateProviderName
             case noProviders
@@ -23,6 +24,7 @@ public struct DiscoveryError: Error, Hashable, Sendable {
         public var description: String {
             switch code {
             case .providerFailed: "A provider could not list its instances."
+            case .fetchTimedOut: "A provider did not list its instances in time."
             case .sinkFailed: "The sink did not accept the catalog."
             case .duplicateProviderName: "Two providers have the same name."
             case .noProviders: "No provider is configured."
@@ -33,6 +35,9 @@ public struct DiscoveryError: Error, Hashable, Sendable {
 
         /// One or more providers threw from `fetchInstances()`.
         public static let providerFailed = Code(.providerFailed)
+        /// A provider's `fetchInstances()` took longer than ``PollingPolicy/fetchTimeout`` and was cancelled.
+        /// It counts as that provider's failure (inside ``providerFailed`` when it fails a cycle).
+        public static let fetchTimedOut = Code(.fetchTimedOut)
         /// The sink threw from `apply(_:options:)`.
         public static let sinkFailed = Code(.sinkFailed)
         /// Provider names key the last good snapshots, so they must be unique.
@@ -102,6 +107,24 @@ public struct DiscoveryError: Error, Hashable, Sendable {
             message: "\(failures.count) provider(s) failed, nothing was applied: \(details)",
             underlying: failures.map(\.error),
             report: report,
+            file: file,
+            line: line
+        )
+    }
+
+    /// The fetch of the provider named `provider` took longer than `timeout` and was cancelled.
+    public static func fetchTimedOut(
+        provider: String,
+        timeout: Duration,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> Self {
+        let (seconds, attoseconds) = timeout.components
+        let readable = attoseconds == 0 ? "\(seconds) seconds" : "\(timeout)"
+        return Self(
+            .fetchTimedOut,
+            message: "provider \"\(provider)\" did not return its instances within \(readable); the fetch was "
+                + "cancelled and counts as a failure (raise the fetch timeout if the provider is just slow)",
             file: file,
             line: line
         )

@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// ## One cycle
 /// 1. Every provider is fetched concurrently (at most `maxConcurrentFetches` at a time).
-/// 2. A provider that throws keeps its last good snapshot; the failure is logged and counted, and is
-///    never taken to mean "no instances".
+/// 2. A provider that throws, or does not answer within ``PollingPolicy/fetchTimeout`` (its fetch is then
+///    cancelled), keeps its last good snapshot; the failure is logged and counted, and is never taken to mean
+///    "no instances".
 /// 3. **Startup gate:** until every provider has succeeded at least once nothing is applied, because the
 ///    merged state would lack that provider's instances and the sink would retire its services.
 /// 4. The merged snapshots are grouped; each grouping warning (a bad port tag, say) is logged once, and
@@ -322,13 +323,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
                 let index = nextIndex
                 let provider = providers[index]
                 nextIndex += 1
-                group.addTask {
-                    do {
-                        return (index, .success(try await provider.fetchInstances()))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
+                group.addTask { (index, await self.fetch(provider)) }
             }
             while nextIndex < min(maxConcurrentFetches, providers.count) { startNext(&group) }
             while let (index, result) = await group.next() {
@@ -338,6 +333,34 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
             return zip(providers, results).map { provider, result in
                 (provider.name, result ?? .failure(CancellationError()))
             }
+        }
+    }
+
+    /// One provider's fetch, raced against ``PollingPolicy/fetchTimeout`` on the loop's clock. The loser is
+    /// cancelled; the group still waits for it, so a provider is never fetched concurrently with itself, and a
+    /// provider that ignores cancellation (which the ``Provider`` contract forbids) still holds the cycle.
+    private func fetch(_ provider: any Provider) async -> Result<[Instance], any Error> {
+        guard let timeout = policy.fetchTimeout else {
+            do { return .success(try await provider.fetchInstances()) } catch { return .failure(error) }
+        }
+        let clock = self.clock
+        return await withTaskGroup(of: Result<[Instance], any Error>?.self) { group in
+            group.addTask {
+                do { return .success(try await provider.fetchInstances()) } catch { return .failure(error) }
+            }
+            group.addTask {
+                // Cancelled means the fetch finished first (or the cycle was cancelled): no verdict.
+                guard (try? await clock.sleep(for: timeout)) != nil, !Task.isCancelled else { return nil }
+                return .failure(DiscoveryError.fetchTimedOut(provider: provider.name, timeout: timeout))
+            }
+            var outcome: Result<[Instance], any Error> = .failure(CancellationError())
+            while let result = await group.next() {
+                guard let result else { continue }
+                outcome = result
+                group.cancelAll()
+                break
+            }
+            return outcome
         }
     }
 

@@ -5,6 +5,9 @@
 /// step. After consecutive failed cycles it backs off exponentially from ``backoffBase`` up to
 /// ``maxBackoff``: a struggling API gets fewer calls, and a short blip is retried quickly.
 ///
+/// A fetch that takes longer than ``fetchTimeout`` is cancelled and counts as that provider's failure, so one
+/// hanging provider cannot stall the loop: the others are applied with its last good snapshot.
+///
 /// The backoff itself is deterministic. A failing cycle already keeps the last good state in force, so
 /// there is nothing to gain from randomising it, and a fixed schedule is one an operator can read in the
 /// logs and predict.
@@ -17,17 +20,22 @@ public struct PollingPolicy: Hashable, Sendable {
     public var backoffBase: Duration
     /// The longest pause after failures.
     public var maxBackoff: Duration
+    /// How long one provider's `fetchInstances()` may take before it is cancelled and counted as failed;
+    /// `nil` waits as long as the provider takes.
+    public var fetchTimeout: Duration?
 
     public init(
         interval: Duration = .seconds(30),
         jitter: Duration = .seconds(5),
         backoffBase: Duration = .seconds(2),
-        maxBackoff: Duration = .seconds(300)
+        maxBackoff: Duration = .seconds(300),
+        fetchTimeout: Duration? = .seconds(120)
     ) {
         self.interval = interval
         self.jitter = max(jitter, .zero)
         self.backoffBase = backoffBase
         self.maxBackoff = max(maxBackoff, backoffBase)
+        self.fetchTimeout = fetchTimeout
     }
 
     /// The pause after a cycle, given how many cycles in a row have failed up to and including it
