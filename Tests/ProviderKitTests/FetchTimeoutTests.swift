@@ -20,12 +20,7 @@ struct FetchTimeoutTests {
 
     @Test("a fetch that outlasts the timeout is cancelled and fails the cycle with an error naming the provider")
     func hangingFetchTimesOut() async throws {
-        let slow = FakeProvider(name: "slow", instances: [web1])
-        let harness = try LoopHarness(providers: [slow], policy: Self.policy)
-        await slow.holdFetches()
-        let run = Task { try await harness.loop.runOnce() }
-        await slow.waitForFetches(atLeast: 1)
-        await harness.clock.waitForSleepers(count: 1)
+        let (_, harness, run) = try await runOnceWithHeldFetch()
         #expect(harness.nextDelay == .seconds(10))
 
         // The fetch is never released: runOnce() returning proves it was cancelled.
@@ -49,12 +44,7 @@ struct FetchTimeoutTests {
 
     @Test("a fetch that answers just inside the timeout is applied and leaves no timer behind")
     func answerInsideTimeout() async throws {
-        let slow = FakeProvider(name: "slow", instances: [web1])
-        let harness = try LoopHarness(providers: [slow], policy: Self.policy)
-        await slow.holdFetches()
-        let run = Task { try await harness.loop.runOnce() }
-        await slow.waitForFetches(atLeast: 1)
-        await harness.clock.waitForSleepers(count: 1)
+        let (slow, harness, run) = try await runOnceWithHeldFetch()
 
         harness.clock.advance(by: .seconds(9))
         await slow.releaseFetches()
@@ -63,6 +53,17 @@ struct FetchTimeoutTests {
         #expect(await harness.sink.applied.count == 1)
         #expect(await harness.sink.lastCatalog?.endpointCount == 1)
         #expect(harness.clock.pendingSleeperCount == 0)
+    }
+
+    /// `runOnce()` on a loop whose one provider, "slow", holds its fetch; returns once the timeout timer runs.
+    private func runOnceWithHeldFetch() async throws -> (FakeProvider, LoopHarness, Task<CycleReport, any Error>) {
+        let slow = FakeProvider(name: "slow", instances: [web1])
+        let harness = try LoopHarness(providers: [slow], policy: Self.policy)
+        await slow.holdFetches()
+        let run = Task { try await harness.loop.runOnce() }
+        await slow.waitForFetches(atLeast: 1)
+        await harness.clock.waitForSleepers(count: 1)
+        return (slow, harness, run)
     }
 
     @Test("a hanging provider does not stall the loop: the others are applied with its last good snapshot")
