@@ -101,6 +101,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "DiscoverydTesting",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "discoveryd-bench",
             dependencies: ["ProviderKit", "HAProxySink"],
@@ -129,6 +133,7 @@ let package = Package(
             dependencies: [
                 "HAProxySink",
                 "ProviderKitTesting",
+                "DiscoverydTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -153,6 +158,7 @@ let package = Package(
                 "ProviderKitTesting",
                 "HAProxySink",
                 "StaticFileProvider",
+                "DiscoverydTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

@@ -1,28 +1,15 @@
+import DiscoverydTesting
 import Foundation
 
 /// Runs the built `discoveryd` executable as a user would, capturing exit status and both streams.
 struct DiscoverydBinary {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = DiscoverydExecutable.Result
 
     let url: URL
 
-    /// The binary next to the test bundle (SwiftPM builds it first because the test target depends on
-    /// it), else in the repository's `.build`.
+    /// See ``DiscoverydExecutable/locate()``.
     static func locate() -> DiscoverydBinary? {
-        var candidates: [URL] = []
-        for bundle in Bundle.allBundles + [Bundle.main] {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("discoveryd"))
-        }
-        if let executable = Bundle.main.executableURL {
-            candidates.append(executable.deletingLastPathComponent().appendingPathComponent("discoveryd"))
-        }
-        candidates.append(RepositoryPaths.root.appendingPathComponent(".build/debug/discoveryd"))
-        let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-        return found.map(DiscoverydBinary.init(url:))
+        DiscoverydExecutable.locate().map { DiscoverydBinary(url: $0.url) }
     }
 
     /// Runs to completion with `arguments` in the repository root.
@@ -36,18 +23,11 @@ struct DiscoverydBinary {
     func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        let running = Running(process: Process(), directory: output)
+        let process = DiscoverydExecutable(url: url)
+            .process(arguments, environment: environment, currentDirectory: RepositoryPaths.root)
+        let running = Running(process: process, directory: output)
         try Data().write(to: running.stdoutURL)
         try Data().write(to: running.stderrURL)
-
-        let process = running.process
-        process.executableURL = url
-        process.arguments = arguments
-        process.currentDirectoryURL = RepositoryPaths.root
-        var environment = environment
-        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: running.stdoutURL)
         process.standardError = try FileHandle(forWritingTo: running.stderrURL)
         try process.run()

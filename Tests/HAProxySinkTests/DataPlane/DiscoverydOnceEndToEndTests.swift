@@ -1,3 +1,4 @@
+import DiscoverydTesting
 import Foundation
 import HAProxySink
 import Testing
@@ -6,9 +7,6 @@ import Testing
 /// fixture, and the fake Data Plane API started here.
 @Suite("discoveryd --once against the fake Data Plane API")
 struct DiscoverydOnceEndToEndTests {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     @Test(arguments: DataPlaneAPIVersion.allCases)
     func onceSyncsTheStaticFixtureAndASecondRunWritesNothing(version: DataPlaneAPIVersion) async throws {
         let binary = try #require(DiscoverydExecutable.locate(), "the discoveryd executable is built with the tests")
@@ -18,7 +16,7 @@ struct DiscoverydOnceEndToEndTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("config.yaml")
-        let fixture = Self.repository.appendingPathComponent("Fixtures/demo/instances.yaml").path
+        let fixture = DiscoverydExecutable.repositoryRoot.appendingPathComponent("Fixtures/demo/instances.yaml").path
         try """
         static:
           path: \(fixture)
@@ -61,61 +59,5 @@ struct DiscoverydOnceEndToEndTests {
         #expect(plan.stdout.contains("no changes"))
         #expect((api.counters - afterFirst).writes == 0)
         try await server.shutdown()
-    }
-}
-
-/// The built `discoveryd` executable, run as a subprocess.
-struct DiscoverydExecutable {
-    struct Result: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    let url: URL
-
-    /// Next to the test bundle (SwiftPM builds every executable with the tests), else in `.build/debug`.
-    static func locate() -> DiscoverydExecutable? {
-        var candidates: [URL] = []
-        for bundle in Bundle.allBundles + [Bundle.main] {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("discoveryd"))
-        }
-        candidates.append(DiscoverydOnceEndToEndTests.repository.appendingPathComponent(".build/debug/discoveryd"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }.map(DiscoverydExecutable.init(url:))
-    }
-
-    /// Runs with only `environment` and PATH, and waits without blocking a concurrency thread.
-    func run(_ arguments: [String], environment: [String: String]) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let stdoutURL = directory.appendingPathComponent("stdout")
-        let stderrURL = directory.appendingPathComponent("stderr")
-        try Data().write(to: stdoutURL)
-        try Data().write(to: stderrURL)
-
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        var environment = environment
-        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        return Result(
-            status: status,
-            stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
-            stderr: try String(contentsOf: stderrURL, encoding: .utf8)
-        )
     }
 }

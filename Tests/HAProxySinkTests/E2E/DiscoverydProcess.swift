@@ -1,29 +1,11 @@
+import DiscoverydTesting
 import Foundation
 
 /// The real `discoveryd` binary, run by a test as a subprocess with a generated configuration.
 ///
 /// Always used through ``withRunning(configuration:in:_:)``, which stops it whatever happens.
 final class DiscoverydProcess: @unchecked Sendable {
-    /// `DISCOVERYD_BINARY`, else the `discoveryd` that `swift build` put next to this test bundle.
-    static let binary: URL? = {
-        let fileManager = FileManager.default
-        if let path = ProcessInfo.processInfo.environment["DISCOVERYD_BINARY"] {
-            return URL(fileURLWithPath: path)
-        }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = directory.appendingPathComponent("discoveryd")
-            var isDirectory: ObjCBool = false
-            if fileManager.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                fileManager.isExecutableFile(atPath: candidate.path)
-            {
-                return candidate
-            }
-            directory.deleteLastPathComponent()
-        }
-        return nil
-    }()
+    static let binary: URL? = DiscoverydExecutable.locate()?.url
 
     let logFile: URL
     private let process: Process
@@ -50,9 +32,9 @@ final class DiscoverydProcess: @unchecked Sendable {
         let logFile = directory.appendingPathComponent("discoveryd.log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["-c", configurationFile.path]
+        // The daemon inherits the test's environment, as it would the operator's shell.
+        let process = DiscoverydExecutable(url: binary)
+            .process(["-c", configurationFile.path], environment: ProcessInfo.processInfo.environment)
         process.standardOutput = log
         process.standardError = log
         try process.run()
