@@ -44,16 +44,18 @@ struct FlexibleNumber: Decodable, Hashable {
 
     var doubleValue: Double? { Double(raw.trimmingCharacters(in: .whitespaces)) }
 
-    /// Epoch seconds, or one of the date forms older endpoints use
-    /// (`1/2/2006 15:04:05 PM +00:00`, ISO 8601).
+    /// Epoch seconds, or one of the date forms older endpoints use: azidentity's Go layout
+    /// `1/2/2006 15:04:05 PM -07:00` (a 24-hour clock *with* AM/PM), ISO 8601.
     var dateValue: Date? {
         if let seconds = doubleValue { return Date(timeIntervalSince1970: seconds) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        for format in ["M/d/yyyy H:mm:ss a xxx", "M/d/yyyy h:mm:ss a xxx", "yyyy-MM-dd'T'HH:mm:ssXXXXX"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: raw) { return date }
-        }
+        // The hour is already on a 24-hour clock; the AM/PM marker adds nothing.
+        let withoutMarker = raw.replacingOccurrences(of: " PM", with: "").replacingOccurrences(of: " AM", with: "")
+        formatter.dateFormat = "M/d/yyyy H:mm:ss xxx"
+        if let date = formatter.date(from: withoutMarker) { return date }
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ssXXXXX"
+        if let date = formatter.date(from: raw) { return date }
         return nil
     }
 }
