@@ -108,7 +108,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ProviderKitTests",
-            dependencies: ["ProviderKit", "ProviderKitTesting"],
+            dependencies: [
+                "ProviderKit",
+                "ProviderKitTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,41 @@
+import ProviderKit
+
+/// Everything both HAProxy sinks (Data Plane API and Runtime API) need to decide what a backend should look
+/// like. Built from the `haproxy:` configuration section.
+public struct HAProxySinkSettings: Hashable, Sendable {
+    public var naming: BackendNaming
+    public var slotPolicy: SlotPolicy
+    public var serverSettings: ServerSettingsPolicy
+    /// The `balance` algorithm of backends discoveryd creates.
+    public var balance: String
+    public var mode: BackendMode
+    /// Extra backend fields per service name, applied when the backend is created.
+    public var backendOptions: [String: [String: BackendOptionValue]]
+
+    public init(
+        naming: BackendNaming = .standard,
+        slotPolicy: SlotPolicy = .standard,
+        serverSettings: ServerSettingsPolicy = ServerSettingsPolicy(),
+        balance: String = "roundrobin",
+        mode: BackendMode = .http,
+        backendOptions: [String: [String: BackendOptionValue]] = [:]
+    ) {
+        self.naming = naming
+        self.slotPolicy = slotPolicy
+        self.serverSettings = serverSettings
+        self.balance = balance
+        self.mode = mode
+        self.backendOptions = backendOptions
+    }
+
+    /// The extra backend fields for a service (keyed by service name, as in the configuration file).
+    public func backendOptions(for key: ServiceKey) -> [String: BackendOptionValue] {
+        backendOptions[key.name] ?? [:]
+    }
+}
+
+/// The proxy mode of a created backend.
+public enum BackendMode: String, Hashable, Sendable, Codable, CaseIterable {
+    case http
+    case tcp
+}

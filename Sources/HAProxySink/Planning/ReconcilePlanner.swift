@@ -1,0 +1,100 @@
+import ProviderKit
+
+/// Plans every managed backend for a catalog: the single source of truth for both HAProxy sinks and the
+/// `plan` command, so `plan` shows exactly what a sink then does.
+///
+/// Pure: the caller reads the actual state (only backends whose name ``BackendNaming/isManaged(backendName:)``;
+/// others are ignored) and keeps the assignments of its last successful apply.
+///
+/// - Each service of the catalog gets a backend plan (``BackendPlan/isNewBackend`` when HAProxy lacks it).
+/// - A managed backend whose service vanished is retired: every server becomes a placeholder in
+///   maintenance; the backend itself is kept (frontends may still refer to it) and never deleted.
+/// - Services without a usable backend name, or whose sanitised name collides with another's, are skipped
+///   with the reason.
+public struct ReconcilePlanner: Sendable {
+    public var settings: HAProxySinkSettings
+
+    public init(settings: HAProxySinkSettings = HAProxySinkSettings()) {
+        self.settings = settings
+    }
+
+    /// - Parameters:
+    ///   - catalog: the complete desired state.
+    ///   - actual: the servers of each existing managed backend, by backend name.
+    ///   - previousAssignments: per backend, the assignments of the last successful apply (may be empty).
+    public func plan(
+        catalog: ServiceCatalog,
+        actual: [String: [ServerState]],
+        previousAssignments: [String: [InstanceID: String]] = [:]
+    ) -> ReconcilePlan {
+        var backends: [BackendPlan] = []
+        backends.reserveCapacity(catalog.services.count)
+        var skipped: [SkippedService] = []
+        var warnings: [PlanWarning] = []
+        var owners: [String: ServiceKey] = [:]
+        owners.reserveCapacity(catalog.services.count)
+
+        for service in catalog.sorted {
+            let backendName: String
+            switch settings.naming.backendName(for: service.key) {
+            case .valid(let name):
+                backendName = name
+            case .sanitised(let name, let original):
+                backendName = name
+                warnings.append(
+                    PlanWarning(
+                        backend: name,
+                        message: "service \(service.key) has characters HAProxy rejects in \"\(original)\"; "
+                            + "replaced by _"
+                    )
+                )
+            case .unusable(let reason):
+                skipped.append(SkippedService(key: service.key, reason: .unusableName(reason)))
+                continue
+            }
+            if let owner = owners[backendName] {
+                skipped.append(SkippedService(key: service.key, reason: .nameCollision(backend: backendName, with: owner)))
+                continue
+            }
+            owners[backendName] = service.key
+
+            var backendWarnings: [PlanWarning] = []
+            var desired: [DesiredServer] = []
+            desired.reserveCapacity(service.endpoints.count)
+            for endpoint in service.endpoints {
+                desired.append(
+                    settings.serverSettings.desiredServer(for: endpoint, backend: backendName, warnings: &backendWarnings)
+                )
+            }
+            var plan = SlotPlanner(
+                backendName: backendName,
+                serviceKey: service.key,
+                actualServers: actual[backendName],
+                desired: desired,
+                previousAssignments: previousAssignments[backendName] ?? [:],
+                slotPolicy: settings.slotPolicy,
+                placeholderWeight: settings.serverSettings.weight
+            ).plan()
+            plan.warnings = backendWarnings + plan.warnings
+            warnings += plan.warnings
+            backends.append(plan)
+        }
+
+        for (backendName, servers) in actual
+        where owners[backendName] == nil && settings.naming.isManaged(backendName: backendName) {
+            let plan = SlotPlanner(
+                backendName: backendName,
+                actualServers: servers,
+                desired: [],
+                slotPolicy: settings.slotPolicy,
+                placeholderWeight: settings.serverSettings.weight,
+                isRetired: true
+            ).plan()
+            warnings += plan.warnings
+            backends.append(plan)
+        }
+
+        backends.sort { $0.backendName < $1.backendName }
+        return ReconcilePlan(backends: backends, skipped: skipped, warnings: warnings)
+    }
+}

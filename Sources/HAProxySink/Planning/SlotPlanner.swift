@@ -1,0 +1,204 @@
+import ProviderKit
+
+/// Plans one backend: which slot each instance occupies and which slots must be written.
+///
+/// A pure value, like AHC's `HTTPRequestStateMachine`: all input in, a ``BackendPlan`` out, no I/O, so the
+/// sinks and `plan` compute exactly the same thing and tests need no HAProxy.
+///
+/// ## Rules
+/// - **An instance keeps its slot for as long as it lives.** It is matched, in this order, by its previous
+///   assignment (if that slot still exists), then by address and port among the actual servers that are
+///   not in maintenance (this rebuilds the assignments after a restart), else it takes the lowest-numbered
+///   free slot (growing the backend per ``SlotPolicy`` when there is none).
+/// - Adding or removing one instance never touches another instance's slot. A live instance whose address
+///   changed is re-addressed in its own slot. A departed instance's slot becomes a placeholder
+///   (``ServerState/placeholder(name:weight:)``). Slots are never reordered or compacted; shrinking removes
+///   trailing free slots only, per ``SlotPolicy/resizedCapacity(current:active:highestOccupiedSlot:)``.
+/// - Change detection compares every managed field of the planned server with the actual one, so a server
+///   altered out-of-band is repaired and a server that already matches produces no change.
+/// - Servers not named `srvN` are left alone and reported.
+public struct SlotPlanner: Sendable {
+    public var backendName: String
+    public var serviceKey: ServiceKey?
+    /// The backend's servers as HAProxy has them; `nil` when the backend does not exist.
+    public var actualServers: [ServerState]?
+    /// The endpoints to place, with their settings. Duplicated instance ids are reported and placed once.
+    public var desired: [DesiredServer]
+    /// The assignments of the last successful apply; may be empty (after a restart).
+    public var previousAssignments: [InstanceID: String]
+    public var slotPolicy: SlotPolicy
+    /// Weight of free slots: the same as active servers', so filling a slot changes no non-runtime field.
+    public var placeholderWeight: Int
+    /// The service vanished: plan the backend's retirement (typically with no desired servers).
+    public var isRetired: Bool
+
+    public init(
+        backendName: String,
+        serviceKey: ServiceKey? = nil,
+        actualServers: [ServerState]?,
+        desired: [DesiredServer],
+        previousAssignments: [InstanceID: String] = [:],
+        slotPolicy: SlotPolicy = .standard,
+        placeholderWeight: Int = ServerSettingsPolicy.defaultWeight,
+        isRetired: Bool = false
+    ) {
+        self.backendName = backendName
+        self.serviceKey = serviceKey
+        self.actualServers = actualServers
+        self.desired = desired
+        self.previousAssignments = previousAssignments
+        self.slotPolicy = slotPolicy
+        self.placeholderWeight = placeholderWeight
+        self.isRetired = isRetired
+    }
+
+    public func plan() -> BackendPlan {
+        var warnings: [PlanWarning] = []
+
+        // Actual slots by index; index 0 unused.
+        var unmanaged: [ServerState] = []
+        var indexedActual: [(index: Int, server: ServerState)] = []
+        var currentCapacity = 0
+        for server in actualServers ?? [] {
+            if let index = SlotName.index(of: server.name) {
+                indexedActual.append((index, server))
+                currentCapacity = max(currentCapacity, index)
+            } else {
+                unmanaged.append(server)
+            }
+        }
+        var actual = [ServerState?](repeating: nil, count: currentCapacity + 1)
+        for (index, server) in indexedActual { actual[index] = server }
+        if !unmanaged.isEmpty {
+            warnings.append(
+                PlanWarning(
+                    backend: backendName,
+                    message: "servers not managed by discoveryd left alone: "
+                        + unmanaged.map(\.name).joined(separator: ", ")
+                )
+            )
+        }
+
+        // One entry per instance.
+        var servers: [DesiredServer] = []
+        servers.reserveCapacity(desired.count)
+        var seen = Set<InstanceID>(minimumCapacity: desired.count)
+        for server in desired {
+            if seen.insert(server.instanceID).inserted {
+                servers.append(server)
+            } else {
+                warnings.append(
+                    PlanWarning(backend: backendName, instanceID: server.instanceID, message: "listed twice; placed once")
+                )
+            }
+        }
+
+        // Room for everyone before assignment; shrinking is decided afterwards, when we know which slots are held.
+        let roomy = max(currentCapacity, slotPolicy.capacity(forActive: servers.count))
+        var occupant = [Int](repeating: -1, count: roomy + 1)
+        var slotOf = [Int](repeating: 0, count: servers.count)
+
+        // 1. Previous assignments, while the slot still exists.
+        if !previousAssignments.isEmpty {
+            for (position, server) in servers.enumerated() {
+                guard let name = previousAssignments[server.instanceID], let index = SlotName.index(of: name),
+                    index <= currentCapacity, actual[index] != nil, occupant[index] < 0
+                else { continue }
+                occupant[index] = position
+                slotOf[position] = index
+            }
+        }
+
+        // 2. Address and port among live actual servers: rebuilds the assignments after a restart.
+        if slotOf.contains(0) {
+            var liveSlots: [AddressKey: [Int]] = [:]
+            for index in stride(from: currentCapacity, through: 1, by: -1) {
+                guard let server = actual[index], !server.maintenance, occupant[index] < 0 else { continue }
+                liveSlots[AddressKey(address: server.address, port: server.port), default: []].append(index)
+            }
+            if !liveSlots.isEmpty {
+                for (position, server) in servers.enumerated() where slotOf[position] == 0 {
+                    let key = AddressKey(address: server.address, port: server.port)
+                    // Lists are in descending order, so popLast takes the lowest slot.
+                    guard let index = liveSlots[key]?.popLast() else { continue }
+                    occupant[index] = position
+                    slotOf[position] = index
+                }
+            }
+        }
+
+        // 3. Lowest free slot.
+        var nextFree = 1
+        for position in servers.indices where slotOf[position] == 0 {
+            while occupant[nextFree] >= 0 { nextFree += 1 }
+            occupant[nextFree] = position
+            slotOf[position] = nextFree
+        }
+
+        let highestOccupied = slotOf.max() ?? 0
+        let capacity =
+            actualServers == nil
+            ? max(slotPolicy.capacity(forActive: servers.count), highestOccupied)
+            : slotPolicy.resizedCapacity(
+                current: currentCapacity,
+                active: servers.count,
+                highestOccupiedSlot: highestOccupied
+            )
+
+        // Planned servers and the writes to get there.
+        var planned: [ServerState] = []
+        planned.reserveCapacity(capacity)
+        var changes: [ServerChange] = []
+        var missingSlots: [String] = []
+        for index in 1...capacity {
+            let name = SlotName.name(forIndex: index)
+            let position = index < occupant.count ? occupant[index] : -1
+            let target =
+                position >= 0
+                ? servers[position].server(named: name)
+                : ServerState.placeholder(name: name, weight: placeholderWeight)
+            planned.append(target)
+            let existing = index <= currentCapacity ? actual[index] : nil
+            if let existing {
+                let fields = target.differences(from: existing)
+                if !fields.isEmpty { changes.append(.updateSlot(from: existing, to: target, fields: fields)) }
+            } else {
+                if index <= currentCapacity { missingSlots.append(name) }
+                changes.append(.addSlot(target))
+            }
+        }
+        if capacity < currentCapacity {
+            for index in (capacity + 1)...currentCapacity {
+                if let server = actual[index] { changes.append(.removeSlot(server)) }
+            }
+        }
+        if !missingSlots.isEmpty {
+            warnings.append(
+                PlanWarning(backend: backendName, message: "missing slots re-created: " + missingSlots.joined(separator: ", "))
+            )
+        }
+
+        var assignments: [InstanceID: String] = [:]
+        assignments.reserveCapacity(servers.count)
+        for (position, server) in servers.enumerated() {
+            assignments[server.instanceID] = planned[slotOf[position] - 1].name
+        }
+
+        return BackendPlan(
+            backendName: backendName,
+            serviceKey: serviceKey,
+            servers: planned,
+            changes: changes,
+            assignments: assignments,
+            unmanagedServers: unmanaged,
+            warnings: warnings,
+            isNewBackend: actualServers == nil,
+            isRetired: isRetired
+        )
+    }
+}
+
+private struct AddressKey: Hashable {
+    var address: String
+    var port: Int
+}

@@ -1,0 +1,159 @@
+/// Errors thrown by the ``DiscoveryLoop``.
+///
+/// Equality and hashing look at the ``code`` only, so callers can match on the kind of failure while the
+/// message and the underlying errors carry the details for the operator.
+public struct DiscoveryError: Error, Hashable, Sendable {
+    /// The kind of failure.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum _Code: Hashable, Sendable {
+            case providerFailed
+            case sinkFailed
+            case duplicateProviderName
+            case noProviders
+            case alreadyRunning
+            case cancelled
+        }
+
+        private var code: _Code
+
+        private init(_ code: _Code) {
+            self.code = code
+        }
+
+        public var description: String {
+            switch code {
+            case .providerFailed: "A provider could not list its instances."
+            case .sinkFailed: "The sink did not accept the catalog."
+            case .duplicateProviderName: "Two providers have the same name."
+            case .noProviders: "No provider is configured."
+            case .alreadyRunning: "The discovery loop is already running a cycle."
+            case .cancelled: "The cycle was cancelled before it finished."
+            }
+        }
+
+        /// One or more providers threw from `fetchInstances()`.
+        public static let providerFailed = Code(.providerFailed)
+        /// The sink threw from `apply(_:options:)`.
+        public static let sinkFailed = Code(.sinkFailed)
+        /// Provider names key the last good snapshots, so they must be unique.
+        public static let duplicateProviderName = Code(.duplicateProviderName)
+        /// A loop without providers would retire every service.
+        public static let noProviders = Code(.noProviders)
+        /// `run()`, `runOnce()` and `collect()` must not overlap: providers are never fetched concurrently
+        /// with themselves.
+        public static let alreadyRunning = Code(.alreadyRunning)
+        /// The task was cancelled while the cycle ran; nothing was applied after the cancellation.
+        public static let cancelled = Code(.cancelled)
+    }
+
+    private final class Backing: Sendable {
+        let code: Code
+        let message: String
+        let underlying: [any Error]
+        let report: CycleReport?
+        let file: String
+        let line: Int
+
+        init(code: Code, message: String, underlying: [any Error], report: CycleReport?, file: String, line: Int) {
+            self.code = code
+            self.message = message
+            self.underlying = underlying
+            self.report = report
+            self.file = file
+            self.line = line
+        }
+    }
+
+    private let backing: Backing
+
+    /// The kind of failure. The only thing used for equality and hashing.
+    public var code: Code { backing.code }
+    /// What went wrong and what to do about it, for the operator.
+    public var message: String { backing.message }
+    /// The errors thrown by the providers or the sink, in provider order.
+    public var underlying: [any Error] { backing.underlying }
+    /// The report of the cycle that failed, when there was one.
+    public var report: CycleReport? { backing.report }
+
+    private init(
+        _ code: Code,
+        message: String,
+        underlying: [any Error] = [],
+        report: CycleReport? = nil,
+        file: String,
+        line: Int
+    ) {
+        backing = Backing(code: code, message: message, underlying: underlying, report: report, file: file, line: line)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    /// One or more providers failed; `failures` pairs each provider name with its error.
+    public static func providerFailed(
+        _ failures: [(provider: String, error: any Error)],
+        report: CycleReport? = nil,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> Self {
+        let details = failures.map { "\($0.provider): \($0.error)" }.joined(separator: "; ")
+        return Self(
+            .providerFailed,
+            message: "\(failures.count) provider(s) failed, nothing was applied: \(details)",
+            underlying: failures.map(\.error),
+            report: report,
+            file: file,
+            line: line
+        )
+    }
+
+    /// The sink named `sink` threw `error`.
+    public static func sinkFailed(
+        sink: String,
+        error: any Error,
+        report: CycleReport? = nil,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> Self {
+        Self(
+            .sinkFailed,
+            message: "sink \(sink) failed to apply the catalog: \(error)",
+            underlying: [error],
+            report: report,
+            file: file,
+            line: line
+        )
+    }
+
+    public static func duplicateProviderName(_ name: String, file: String = #fileID, line: Int = #line) -> Self {
+        Self(
+            .duplicateProviderName,
+            message: "provider name \"\(name)\" is used more than once; give every provider a unique name",
+            file: file,
+            line: line
+        )
+    }
+
+    public static func noProviders(file: String = #fileID, line: Int = #line) -> Self {
+        Self(.noProviders, message: "no provider is configured; add at least one provider", file: file, line: line)
+    }
+
+    public static func alreadyRunning(file: String = #fileID, line: Int = #line) -> Self {
+        Self(
+            .alreadyRunning,
+            message: "the discovery loop is already running; run(), runOnce() and collect() must not overlap",
+            file: file,
+            line: line
+        )
+    }
+
+    public static func cancelled(file: String = #fileID, line: Int = #line) -> Self {
+        Self(.cancelled, message: "the cycle was cancelled before it finished", file: file, line: line)
+    }
+}
+
+extension DiscoveryError: CustomStringConvertible {
+    public var description: String {
+        "DiscoveryError(\(code)): \(message) [\(backing.file):\(backing.line)]"
+    }
+}
