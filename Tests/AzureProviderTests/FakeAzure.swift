@@ -148,7 +148,7 @@ final class FakeAzure: Sendable {
             switch allItems(operation, request, state.fleet) {
             case .failure(let error): return error.response
             case .success(let objects):
-                items = objects.map { Array((try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])) ?? Data()) }
+                items = objects.map { Array((try? JSONSerialization.data(withJSONObject: $0)) ?? Data()) }
                 state.encodedLists[cacheKey] = items
             }
         }

@@ -23,8 +23,8 @@ import Testing
         Row(label: "small", fleet: .standard(standalone: 100, uniform: 2, perScaleSet: 50, flexibleMembers: 10), taggedUniform: 2, expectedRequests: 8),
         // 1000 VMs + 10 Uniform × 100 + Flexible 20: VM, status and NIC lists hold 1020 → one extra page each.
         Row(label: "medium", fleet: .standard(standalone: 1000, uniform: 10, perScaleSet: 100, flexibleMembers: 20, untaggedUniform: 5), taggedUniform: 10, expectedRequests: 4 + 20 + 3),
-        // 5000 VMs + 20 Uniform × 250 + Flexible 100: 5100 → 5 extra pages each of the three lists.
-        Row(label: "large", fleet: .standard(standalone: 5000, uniform: 20, perScaleSet: 250, flexibleMembers: 100, untaggedUniform: 10), taggedUniform: 20, expectedRequests: 4 + 40 + 15),
+        // 3000 VMs + 20 Uniform × 150 + Flexible 50: 3050 → 3 extra pages each of the three lists.
+        Row(label: "large", fleet: .standard(standalone: 3000, uniform: 20, perScaleSet: 150, flexibleMembers: 50, untaggedUniform: 10), taggedUniform: 20, expectedRequests: 4 + 40 + 9),
     ]
 
     @Test func requestsPerCycleDoNotGrowWithTheFleet() async throws {
