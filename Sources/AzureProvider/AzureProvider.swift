@@ -8,6 +8,12 @@ import ProviderKit
 /// pages (`+1 + 1 × tagged Uniform scale sets` with `address: public`) — however many machines there
 /// are; see ``FleetLister``. A list that fails after its retries fails the whole cycle (the loop keeps
 /// the last good snapshot). The token is cached across cycles and refreshed shortly before it expires.
+///
+/// The identity needs read access to: `Microsoft.Compute/virtualMachines` (on the subscription: the bulk
+/// power-state list is subscription-wide), `Microsoft.Network/networkInterfaces`,
+/// `Microsoft.Compute/virtualMachineScaleSets`, `.../virtualMachineScaleSets/virtualMachines`,
+/// `.../virtualMachineScaleSets/virtualMachines/networkInterfaces`, and with `address: public`
+/// `Microsoft.Network/publicIPAddresses` and `.../virtualMachineScaleSets/publicIPAddresses`.
 public struct AzureProvider: Provider {
     public let name: String
     public let subscriptionID: String

@@ -124,3 +124,17 @@ final class ScriptedTransport: HTTPTransport {
         return answer(request)
     }
 }
+
+@Suite struct ResourceGroupPermissionTests {
+    @Test func aForbiddenStatusListExplainsTheSubscriptionWidePermission() async throws {
+        let fleet = FakeFleet.standard(standalone: 2, uniform: 0, perScaleSet: 0, flexibleMembers: 0)
+        try await FakeAzure.with(fleet) { fake in
+            fake.state.withLock { $0.failures[.virtualMachineStatuses] = (page: 0, status: 403) }
+            let error = await #expect(throws: AzureProviderError.self) {
+                _ = try await fake.provider(resourceGroups: ["rg-vms"]).fetchInstances()
+            }
+            #expect(error?.status == 403)
+            #expect(error?.message.contains("Microsoft.Compute/virtualMachines/read on the subscription") == true)
+        }
+    }
+}

@@ -31,7 +31,20 @@ struct FleetLister: Sendable {
         let client = self.client
         var jobs: [@Sendable () async throws -> Listed] = []
         let statusEndpoint = ARMPaths.virtualMachineStatuses(subscriptionID: subscriptionID)
-        jobs.append { .statuses(try await client.list(statusEndpoint, VirtualMachine.self)) }
+        let scoped = !resourceGroups.isEmpty
+        jobs.append {
+            do {
+                return .statuses(try await client.list(statusEndpoint, VirtualMachine.self))
+            } catch let error as AzureProviderError where error.status == 403 && scoped {
+                // Only the subscription-wide list carries run-time status in bulk.
+                throw AzureProviderError(
+                    error.code,
+                    error.message
+                        + " (power states are read in bulk from the subscription-wide VM list with statusOnly=true, so the identity needs Microsoft.Compute/virtualMachines/read on the subscription even with azure.resource_groups set)",
+                    status: error.status
+                )
+            }
+        }
         for scope in ARMPaths.scopes(subscriptionID: subscriptionID, resourceGroups: resourceGroups) {
             jobs.append { .virtualMachines(try await client.list(ARMPaths.virtualMachines(in: scope), VirtualMachine.self)) }
             jobs.append { .networkInterfaces(try await client.list(ARMPaths.networkInterfaces(in: scope), NetworkInterface.self)) }
