@@ -75,9 +75,15 @@ struct ProcessOutput: Sendable {
 
 enum ProcessRunner {
     /// Runs `executable` (looked up on PATH unless it contains a `/`) and collects its output; the
-    /// process is terminated when `timeout` passes or the task is cancelled.
-    static func run(executable: String, arguments: [String], timeout: Duration) async throws -> ProcessOutput {
+    /// process is terminated when `timeout` passes or the task is cancelled. `environment` nil inherits ours.
+    static func run(
+        executable: String,
+        arguments: [String],
+        timeout: Duration,
+        environment: [String: String]? = nil
+    ) async throws -> ProcessOutput {
         let process = Process()
+        if let environment { process.environment = environment }
         if executable.contains("/") {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
