@@ -62,20 +62,21 @@ public struct StaticFileProvider: Provider {
         lastSeen.recordIfUnknown(ObservedContent.read(atPath: path))
         logger.debug("Watching file for changes", metadata: ["pollInterval": "\(pollInterval)"])
         defer { logger.debug("Stopped watching file") }
+        // Poll once before the first wait: the file may have changed since the loop's first fetch.
         while !Task.isCancelled {
-            do {
-                try await sleep(pollInterval)
-            } catch is CancellationError {
-                return
-            }
             switch poller.poll() {
             case .unchanged:
-                continue
+                break
             case .touched:
                 logger.debug("File touched but its content is unchanged")
             case .changed:
                 logger.info("File content changed; refreshing")
                 changed()
+            }
+            do {
+                try await sleep(pollInterval)
+            } catch is CancellationError {
+                return
             }
         }
     }

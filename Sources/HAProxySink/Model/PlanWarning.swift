@@ -24,7 +24,9 @@ public struct PlanWarning: Hashable, Sendable, Codable, CustomStringConvertible 
 
 extension PlanWarning {
     private enum CodingKeys: String, CodingKey {
-        case backend, instanceID = "instance_id", message
+        case backend
+        case instanceID = "instance_id"
+        case message
     }
 
     public init(from decoder: any Decoder) throws {

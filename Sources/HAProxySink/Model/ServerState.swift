@@ -13,7 +13,8 @@ public struct ServerState: Hashable, Sendable, Codable, CustomStringConvertible 
     /// A backup server only takes traffic when every non-backup server is down. Changing it needs a reload.
     public var backup: Bool
 
-    public init(name: String, address: String, port: Int, maintenance: Bool = false, weight: Int, backup: Bool = false) {
+    public init(name: String, address: String, port: Int, maintenance: Bool = false, weight: Int, backup: Bool = false)
+    {
         self.name = name
         self.address = address
         self.port = port
@@ -29,7 +30,14 @@ public struct ServerState: Hashable, Sendable, Codable, CustomStringConvertible 
     /// A free slot. Apart from address, port and maintenance it has exactly the parameters an active server
     /// has, so that filling or freeing it changes only runtime-capable fields and never forces a reload.
     public static func placeholder(name: String, weight: Int = ServerSettingsPolicy.defaultWeight) -> ServerState {
-        ServerState(name: name, address: placeholderAddress, port: placeholderPort, maintenance: true, weight: weight, backup: false)
+        ServerState(
+            name: name,
+            address: placeholderAddress,
+            port: placeholderPort,
+            maintenance: true,
+            weight: weight,
+            backup: false
+        )
     }
 
     /// A maintenance server at the placeholder address: nothing of ours lives here.

@@ -12,14 +12,16 @@ public enum SlotName {
 
     /// The 1-based index of a canonical slot name (`srv7` → 7); `nil` for anything else (`srv07`, `srv0`, `web1`).
     public static func index(of name: String) -> Int? {
-        var utf8 = name.utf8[...]
-        guard utf8.starts(with: "srv".utf8) else { return nil }
-        utf8 = utf8.dropFirst(3)
-        guard let first = utf8.first, first >= UInt8(ascii: "1"), first <= UInt8(ascii: "9"), utf8.count <= 7 else {
-            return nil
-        }
+        // Runs for every server of every backend on every cycle: stay on the raw UTF-8 bytes.
+        name.utf8.withContiguousStorageIfAvailable(index(ofUTF8:)) ?? index(ofUTF8: Array(name.utf8))
+    }
+
+    private static func index(ofUTF8 bytes: some Collection<UInt8>) -> Int? {
+        guard bytes.count >= 4, bytes.count <= 10, bytes.starts(with: "srv".utf8) else { return nil }
+        let digits = bytes.dropFirst(3)
+        guard let first = digits.first, first >= UInt8(ascii: "1"), first <= UInt8(ascii: "9") else { return nil }
         var value = 0
-        for byte in utf8 {
+        for byte in digits {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }

@@ -29,7 +29,9 @@ public enum PlanRenderer {
         }
         let counts = plan.counts
         if plan.isNoOp {
-            lines.append("no changes (\(counts.backends) backends, \(counts.slotsUsed)/\(counts.slotsTotal) slots used)")
+            lines.append(
+                "no changes (\(counts.backends) backends, \(counts.slotsUsed)/\(counts.slotsTotal) slots used)"
+            )
         } else {
             lines.append(
                 "\(counts.newBackends) new, \(counts.changedBackends) changed, \(counts.retiredBackends) retired, "
@@ -44,7 +46,8 @@ public enum PlanRenderer {
     /// The plan as JSON with sorted keys (stable for diffs and tests). See ``PlanDocument``.
     public static func json(_ plan: ReconcilePlan, prettyPrinted: Bool = true) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
+        encoder.outputFormatting =
+            prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let data = try encoder.encode(PlanDocument(plan))
         return String(decoding: data, as: UTF8.self)
@@ -63,7 +66,8 @@ public enum PlanRenderer {
     }
 
     private static func describe(_ server: ServerState) -> String {
-        var text = server.endpointDescription + " " + (server.maintenance ? "maint" : "ready") + " weight \(server.weight)"
+        var text =
+            server.endpointDescription + " " + (server.maintenance ? "maint" : "ready") + " weight \(server.weight)"
         if server.backup { text += " backup" }
         return text
     }

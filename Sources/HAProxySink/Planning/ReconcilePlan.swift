@@ -89,15 +89,39 @@ public struct PlanCounts: Hashable, Sendable, Codable {
     }
 
     private static let zero = PlanCounts(
-        backends: 0, newBackends: 0, changedBackends: 0, retiredBackends: 0, unchangedBackends: 0,
-        serversChanged: 0, serversUpdated: 0, slotsAdded: 0, slotsRemoved: 0, runtimeChanges: 0,
-        structuralChanges: 0, slotsUsed: 0, slotsTotal: 0, skippedServices: 0, warnings: 0
+        backends: 0,
+        newBackends: 0,
+        changedBackends: 0,
+        retiredBackends: 0,
+        unchangedBackends: 0,
+        serversChanged: 0,
+        serversUpdated: 0,
+        slotsAdded: 0,
+        slotsRemoved: 0,
+        runtimeChanges: 0,
+        structuralChanges: 0,
+        slotsUsed: 0,
+        slotsTotal: 0,
+        skippedServices: 0,
+        warnings: 0
     )
 
     private init(
-        backends: Int, newBackends: Int, changedBackends: Int, retiredBackends: Int, unchangedBackends: Int,
-        serversChanged: Int, serversUpdated: Int, slotsAdded: Int, slotsRemoved: Int, runtimeChanges: Int,
-        structuralChanges: Int, slotsUsed: Int, slotsTotal: Int, skippedServices: Int, warnings: Int
+        backends: Int,
+        newBackends: Int,
+        changedBackends: Int,
+        retiredBackends: Int,
+        unchangedBackends: Int,
+        serversChanged: Int,
+        serversUpdated: Int,
+        slotsAdded: Int,
+        slotsRemoved: Int,
+        runtimeChanges: Int,
+        structuralChanges: Int,
+        slotsUsed: Int,
+        slotsTotal: Int,
+        skippedServices: Int,
+        warnings: Int
     ) {
         self.backends = backends
         self.newBackends = newBackends

@@ -53,7 +53,9 @@ public struct ReconcilePlanner: Sendable {
                 continue
             }
             if let owner = owners[backendName] {
-                skipped.append(SkippedService(key: service.key, reason: .nameCollision(backend: backendName, with: owner)))
+                skipped.append(
+                    SkippedService(key: service.key, reason: .nameCollision(backend: backendName, with: owner))
+                )
                 continue
             }
             owners[backendName] = service.key
@@ -63,7 +65,11 @@ public struct ReconcilePlanner: Sendable {
             desired.reserveCapacity(service.endpoints.count)
             for endpoint in service.endpoints {
                 desired.append(
-                    settings.serverSettings.desiredServer(for: endpoint, backend: backendName, warnings: &backendWarnings)
+                    settings.serverSettings.desiredServer(
+                        for: endpoint,
+                        backend: backendName,
+                        warnings: &backendWarnings
+                    )
                 )
             }
             var plan = SlotPlanner(

@@ -43,7 +43,11 @@ public struct ServerSettingsPolicy: Hashable, Sendable {
     }
 
     /// Weight and backup for one endpoint; a bad weight tag is appended to `warnings`.
-    public func settings(for endpoint: Endpoint, backend: String? = nil, warnings: inout [PlanWarning]) -> ServerSettings {
+    public func settings(
+        for endpoint: Endpoint,
+        backend: String? = nil,
+        warnings: inout [PlanWarning]
+    ) -> ServerSettings {
         guard let availabilityZone else { return ServerSettings(weight: weight, backup: false) }
         let sameZone = endpoint.zone.map { $0.isBlank || $0 == availabilityZone } ?? true
         if let azWeightTag, let text = endpoint.tags.value(forTag: azWeightTag) {
@@ -54,7 +58,8 @@ public struct ServerSettingsPolicy: Hashable, Sendable {
                 PlanWarning(
                     backend: backend,
                     instanceID: endpoint.instanceID,
-                    message: "tag \(azWeightTag)=\"\(text)\" is not an integer 0-100; ignored (zone backup rule applies)"
+                    message:
+                        "tag \(azWeightTag)=\"\(text)\" is not an integer 0-100; ignored (zone backup rule applies)"
                 )
             )
         }
@@ -62,7 +67,11 @@ public struct ServerSettingsPolicy: Hashable, Sendable {
     }
 
     /// The endpoint as a server to place.
-    public func desiredServer(for endpoint: Endpoint, backend: String? = nil, warnings: inout [PlanWarning]) -> DesiredServer {
+    public func desiredServer(
+        for endpoint: Endpoint,
+        backend: String? = nil,
+        warnings: inout [PlanWarning]
+    ) -> DesiredServer {
         let settings = settings(for: endpoint, backend: backend, warnings: &warnings)
         return DesiredServer(
             instanceID: endpoint.instanceID,

@@ -53,7 +53,34 @@ public struct SlotPlanner: Sendable {
     }
 
     public func plan() -> BackendPlan {
+        // Instance ids are unique in a catalog, so duplicates are only looked for when building the
+        // assignments finds one: hashing every id once more costs more than the rest of the plan.
+        if let plan = place(desired, warnings: []) { return plan }
+        var servers: [DesiredServer] = []
         var warnings: [PlanWarning] = []
+        var seen = Set<InstanceID>(minimumCapacity: desired.count)
+        for server in desired {
+            if seen.insert(server.instanceID).inserted {
+                servers.append(server)
+            } else {
+                warnings.append(
+                    PlanWarning(
+                        backend: backendName,
+                        instanceID: server.instanceID,
+                        message: "listed twice; placed once"
+                    )
+                )
+            }
+        }
+        guard let plan = place(servers, warnings: warnings) else {
+            preconditionFailure("duplicates were removed")
+        }
+        return plan
+    }
+
+    /// The plan for `servers`, or `nil` if an instance id occurs twice.
+    private func place(_ servers: [DesiredServer], warnings: [PlanWarning]) -> BackendPlan? {
+        var warnings = warnings
 
         // Actual slots by index; index 0 unused.
         var unmanaged: [ServerState] = []
@@ -79,33 +106,22 @@ public struct SlotPlanner: Sendable {
             )
         }
 
-        // One entry per instance.
-        var servers: [DesiredServer] = []
-        servers.reserveCapacity(desired.count)
-        var seen = Set<InstanceID>(minimumCapacity: desired.count)
-        for server in desired {
-            if seen.insert(server.instanceID).inserted {
-                servers.append(server)
-            } else {
-                warnings.append(
-                    PlanWarning(backend: backendName, instanceID: server.instanceID, message: "listed twice; placed once")
-                )
-            }
-        }
-
         // Room for everyone before assignment; shrinking is decided afterwards, when we know which slots are held.
         let roomy = max(currentCapacity, slotPolicy.capacity(forActive: servers.count))
         var occupant = [Int](repeating: -1, count: roomy + 1)
         var slotOf = [Int](repeating: 0, count: servers.count)
 
         // 1. Previous assignments, while the slot still exists.
+        var keptPreviousSlot = 0
         if !previousAssignments.isEmpty {
-            for (position, server) in servers.enumerated() {
-                guard let name = previousAssignments[server.instanceID], let index = SlotName.index(of: name),
+            for position in servers.indices {
+                guard let name = previousAssignments[servers[position].instanceID],
+                    let index = SlotName.index(of: name),
                     index <= currentCapacity, actual[index] != nil, occupant[index] < 0
                 else { continue }
                 occupant[index] = position
                 slotOf[position] = index
+                keptPreviousSlot += 1
             }
         }
 
@@ -151,17 +167,18 @@ public struct SlotPlanner: Sendable {
         var changes: [ServerChange] = []
         var missingSlots: [String] = []
         for index in 1...capacity {
-            let name = SlotName.name(forIndex: index)
+            let existing = index <= currentCapacity ? actual[index] : nil
+            let name = existing?.name ?? SlotName.name(forIndex: index)
             let position = index < occupant.count ? occupant[index] : -1
             let target =
                 position >= 0
                 ? servers[position].server(named: name)
                 : ServerState.placeholder(name: name, weight: placeholderWeight)
             planned.append(target)
-            let existing = index <= currentCapacity ? actual[index] : nil
             if let existing {
-                let fields = target.differences(from: existing)
-                if !fields.isEmpty { changes.append(.updateSlot(from: existing, to: target, fields: fields)) }
+                if existing != target {
+                    changes.append(.updateSlot(from: existing, to: target, fields: target.differences(from: existing)))
+                }
             } else {
                 if index <= currentCapacity { missingSlots.append(name) }
                 changes.append(.addSlot(target))
@@ -174,14 +191,26 @@ public struct SlotPlanner: Sendable {
         }
         if !missingSlots.isEmpty {
             warnings.append(
-                PlanWarning(backend: backendName, message: "missing slots re-created: " + missingSlots.joined(separator: ", "))
+                PlanWarning(
+                    backend: backendName,
+                    message: "missing slots re-created: " + missingSlots.joined(separator: ", ")
+                )
             )
         }
 
-        var assignments: [InstanceID: String] = [:]
-        assignments.reserveCapacity(servers.count)
-        for (position, server) in servers.enumerated() {
-            assignments[server.instanceID] = planned[slotOf[position] - 1].name
+        var assignments: [InstanceID: String]
+        if keptPreviousSlot == servers.count, previousAssignments.count == servers.count {
+            // The steady state: everyone kept their slot (so the ids are distinct) and nobody else is listed.
+            assignments = previousAssignments
+        } else {
+            assignments = [:]
+            assignments.reserveCapacity(servers.count)
+            for position in servers.indices
+            where assignments.updateValue(planned[slotOf[position] - 1].name, forKey: servers[position].instanceID)
+                != nil
+            {
+                return nil
+            }
         }
 
         return BackendPlan(

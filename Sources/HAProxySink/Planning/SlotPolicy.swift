@@ -33,7 +33,11 @@ public struct SlotPolicy: Hashable, Sendable {
 
     /// - Throws: ``HAProxySinkSettingsError`` when `base` is below ``minimumBase`` or the factor cannot grow
     ///   capacity (linear: not > 0; exponential: not > 1).
-    public init(base: Int = 10, growthFactor: Double = 2.0, growthType: GrowthType = .exponential)
+    public init(
+        base: Int = 10,
+        growthFactor: Double = 2.0,
+        growthType: GrowthType = .exponential
+    )
         throws(HAProxySinkSettingsError)
     {
         guard base >= Self.minimumBase else {

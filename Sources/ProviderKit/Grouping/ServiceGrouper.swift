@@ -16,7 +16,8 @@ public struct ServiceGrouper: Sendable {
     public func group(_ instances: some Sequence<Instance>) -> GroupingResult {
         var endpointsByKey: [ServiceKey: [Endpoint]] = [:]
         var skipped: [SkippedInstance] = []
-        var seen: Set<InstanceID> = []
+        var seen = Set<InstanceID>(minimumCapacity: instances.underestimatedCount)
+        let checksTags = !filter.allowlist.isEmpty || !filter.denylist.isEmpty
 
         for instance in instances {
             guard seen.insert(instance.id).inserted else {
@@ -27,14 +28,13 @@ public struct ServiceGrouper: Sendable {
                 skipped.append(SkippedInstance(instance, reason: .notRunning(instance.state)))
                 continue
             }
-            guard let serviceName = instance.tags.value(forTag: tagNames.serviceName),
-                let servicePortText = instance.tags.value(forTag: tagNames.servicePort)
-            else {
+            let tags = ServiceTags(instance.tags, names: tagNames)
+            guard let serviceName = tags.serviceName, let servicePortText = tags.servicePort else {
                 // Untagged machines are the normal case in a subscription; not worth a warning.
                 skipped.append(SkippedInstance(instance, reason: .notTagged))
                 continue
             }
-            guard filter.admits(instance.tags) else {
+            guard !checksTags || filter.admits(instance.tags) else {
                 skipped.append(SkippedInstance(instance, reason: .filteredOut))
                 continue
             }
@@ -48,7 +48,7 @@ public struct ServiceGrouper: Sendable {
                 continue
             }
             var port = servicePort
-            if let instancePortText = instance.tags.value(forTag: tagNames.instancePort) {
+            if let instancePortText = tags.instancePort {
                 guard let instancePort = Self.port(instancePortText) else {
                     skipped.append(SkippedInstance(instance, reason: .invalidTag(tag: tagNames.instancePort, value: instancePortText)))
                     continue
@@ -76,13 +76,49 @@ public struct ServiceGrouper: Sendable {
         return GroupingResult(catalog: ServiceCatalog(services), skipped: skipped)
     }
 
-    /// A TCP port from a tag value: decimal digits only, 1...65535.
+    /// A TCP port from a tag value: decimal digits only (surrounding blanks allowed), 1...65535.
     static func port(_ text: String) -> Int? {
-        let trimmed = text.trimmingWhitespace()
-        guard !trimmed.isEmpty, trimmed.count <= 5, trimmed.allSatisfy(\.isASCIIDigit),
-            let value = Int(trimmed), (1...65535).contains(value)
-        else { return nil }
+        var value = 0
+        var digits = 0
+        var trailingBlanks = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard !trailingBlanks, digits < 5 else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                if digits > 0 { trailingBlanks = true }
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, (1...65535).contains(value) else { return nil }
         return value
+    }
+}
+
+/// The three service tags of one instance, found in a single pass over its tags.
+private struct ServiceTags {
+    var serviceName: String?
+    var servicePort: String?
+    var instancePort: String?
+
+    init(_ tags: [String: String], names: TagNames) {
+        // Exact spellings first, as Azure users usually write them; a case-insensitive scan only for a miss.
+        serviceName = tags[names.serviceName]
+        servicePort = tags[names.servicePort]
+        instancePort = tags[names.instancePort]
+        guard serviceName == nil || servicePort == nil || instancePort == nil else { return }
+        for (key, value) in tags {
+            if serviceName == nil, TagName.equal(key, names.serviceName) {
+                serviceName = value
+            } else if servicePort == nil, TagName.equal(key, names.servicePort) {
+                servicePort = value
+            } else if instancePort == nil, TagName.equal(key, names.instancePort) {
+                instancePort = value
+            }
+        }
     }
 }
 
@@ -139,12 +175,9 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "instance \(instanceName) (\(instanceID)) skipped: \(reason)" }
 }
 
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isWholeNumber }
-}
-
 extension String {
     func trimmingWhitespace() -> String {
+        guard let first = first, let last = last, first.isWhitespace || last.isWhitespace else { return self }
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }

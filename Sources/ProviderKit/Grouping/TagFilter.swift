@@ -21,12 +21,3 @@ public struct TagFilter: Hashable, Sendable {
         return true
     }
 }
-
-extension Dictionary where Key == String, Value == String {
-    /// Looks a tag up by name, ignoring case as Azure does (an exact match wins if both spellings exist).
-    public func value(forTag name: String) -> String? {
-        if let exact = self[name] { return exact }
-        let lowered = name.lowercased()
-        return first { $0.key.lowercased() == lowered }?.value
-    }
-}

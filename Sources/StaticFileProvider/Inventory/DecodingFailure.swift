@@ -69,11 +69,10 @@ struct DecodingFailure {
         case .keyNotFound(let key, let context):
             return missing(at: context.codingPath + [key])
         case .dataCorrupted(let context):
-            let underlying = (context.underlyingError as? NSError)?.debugDescription ?? context.debugDescription
             return StaticFileError(
                 code: .syntax,
                 file: file,
-                message: "is not valid JSON: \(underlying); fix the syntax (a linter such as `jq . \(file)` shows where)"
+                message: "cannot be decoded: \(context.debugDescription)"
             )
         @unknown default:
             return StaticFileError(code: .syntax, file: file, message: "cannot be decoded: \(error)")
@@ -82,7 +81,19 @@ struct DecodingFailure {
 
     private func wrongType(at path: [any CodingKey]) -> StaticFileError {
         let expected = Self.expectedShape(of: path)
-        let found = locator.kind(at: path).map { ", found \($0)" } ?? ""
+        let foundKind = locator.kind(at: path)
+        var found = foundKind.map { ", found \($0)" } ?? ""
+        if expected.hasSuffix("text value"), foundKind?.hasPrefix("the value") == true {
+            found += "; put it in quotes"
+        }
+        guard !path.isEmpty else {
+            return StaticFileError(
+                code: .wrongType,
+                file: file,
+                line: locator.line(of: path),
+                message: "the file must be \(expected)\(found)"
+            )
+        }
         let field = Self.fieldName(of: path)
         return StaticFileError(
             code: .wrongType,
@@ -95,25 +106,58 @@ struct DecodingFailure {
     }
 
     private func syntax(_ error: YamlError) -> StaticFileError {
-        let (problem, mark): (String, Mark?) =
-            switch error {
-            case .scanner(let context, let problem, let mark, _),
-                .parser(let context, let problem, let mark, _),
-                .composer(let context, let problem, let mark, _):
-                ("\(context.map { "\($0.text) " } ?? "")\(problem)", mark)
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                (
-                    "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping; keep one",
-                    context.mark
-                )
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let problem = "\(context.map { "\($0.text) " } ?? "")\(problem)"
+            return StaticFileError(
+                code: .syntax,
+                file: file,
+                line: mark.line,
+                message: "is not valid YAML: \(problem) at column \(mark.column); "
+                    + "check the indentation and quoting there"
+            )
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            return StaticFileError(
+                code: .syntax,
+                file: file,
+                line: context.mark.line,
+                field: duplicates.first,
+                message: "the key \(keys) is given more than once in one mapping; keep only one"
+            )
+        default:
+            return StaticFileError(code: .syntax, file: file, message: "is not valid YAML: \(error)")
+        }
+    }
+
+    /// JSONDecoder only says "not valid JSON"; JSONSerialization says what, and composing the text as YAML (JSON
+    /// is YAML's flow style) says where.
+    func jsonSyntax(_ data: Data) -> StaticFileError? {
+        let detail: String
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+            return nil
+        } catch {
+            detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
+        }
+        var line: Int?
+        var column = ""
+        if let text = String(data: data, encoding: .utf8) {
+            switch Result(catching: { try Yams.compose(yaml: text) }) {
+            case .failure(YamlError.scanner(_, _, let mark, _)), .failure(YamlError.parser(_, _, let mark, _)):
+                line = mark.line
+                column = " (near column \(mark.column))"
             default:
-                ("\(error)", nil)
+                break
             }
+        }
         return StaticFileError(
             code: .syntax,
             file: file,
-            line: mark?.line,
-            message: "is not valid YAML: \(problem) (column \(mark?.column ?? 0)); check the indentation and quoting there"
+            line: line,
+            message: "is not valid JSON: \(detail)\(column); fix the syntax (`jq . \(file)` shows where)"
         )
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Finds where a coding path points in the file, so errors can name a line and the entry's id.
@@ -46,7 +47,7 @@ struct SourceLocator {
         guard let entry = root?["instances"]?.sequence.flatMap({ index < $0.count ? $0[index] : nil }),
             let id = entry["id"]?.scalar
         else { return nil }
-        let text = id.string
+        let text = id.string.trimmingCharacters(in: .whitespaces)
         return text.isEmpty || text == "~" || text == "null" ? nil : text
     }
 

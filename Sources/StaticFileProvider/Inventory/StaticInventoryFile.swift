@@ -60,7 +60,8 @@ public enum StaticInventoryFile {
             do {
                 document = try JSONDecoder().decode(InventoryDocument.self, from: data)
             } catch {
-                throw DecodingFailure(file: file, locator: locator).translate(error)
+                let failure = DecodingFailure(file: file, locator: locator)
+                throw failure.jsonSyntax(data) ?? failure.translate(error)
             }
         }
         return try validate(document, file: file, locator: locator)
@@ -72,7 +73,10 @@ public enum StaticInventoryFile {
             throw StaticFileError(
                 code: .unreadableFile,
                 file: path,
-                message: "no such file; create it or fix the path (relative paths start at \(FileManager.default.currentDirectoryPath))"
+                message: path.hasPrefix("/")
+                    ? "no such file; create it or fix the path"
+                    : "no such file; create it or fix the path "
+                        + "(relative to \(FileManager.default.currentDirectoryPath))"
             )
         }
         guard !isDirectory.boolValue else {
@@ -105,7 +109,8 @@ public enum StaticInventoryFile {
                 code: .missingField,
                 file: file,
                 field: "instances",
-                message: "the file is empty; it needs a top-level \"instances:\" list (write \"instances: []\" for no machines)"
+                message: "the file is empty; it needs a top-level \"instances:\" list "
+                    + "(write \"instances: []\" for no machines)"
             )
         }
         let locator = SourceLocator(root: root)
@@ -134,7 +139,8 @@ public enum StaticInventoryFile {
                     line: locator.line(of: entryPath + [InventoryEntry.CodingKeys.address]),
                     entry: entryLocation,
                     field: "address",
-                    message: "field \"address\": \"\(entry.address)\" is not an IP address; \(IPAddressLiteral.hint(for: address))"
+                    message: "field \"address\": \"\(entry.address)\" is not an IP address; "
+                        + IPAddressLiteral.hint(for: address)
                 )
             }
             if let first = firstIndexByID[entry.id] {
@@ -149,7 +155,8 @@ public enum StaticInventoryFile {
                     line: locator.line(of: entryPath + [InventoryEntry.CodingKeys.id]),
                     entry: entryLocation,
                     field: "id",
-                    message: "duplicate id \"\(entry.id)\", already used by instances[\(first)]\(firstLine); ids must be unique and stable, e.g. the machine's name"
+                    message: "duplicate id \"\(entry.id)\", already used by instances[\(first)]\(firstLine); "
+                        + "ids must be unique and stable, e.g. the machine's name"
                 )
             }
             firstIndexByID[entry.id] = index

@@ -85,3 +85,17 @@ struct BackendNamingTests {
         #expect(!BackendNaming.isValidName("é"))
     }
 }
+
+@Suite("Slot names")
+struct SlotNameTests {
+    @Test(arguments: [("srv1", 1), ("srv10", 10), ("srv1000000", 1_000_000)])
+    func parsesCanonicalSlotNames(name: String, index: Int) {
+        #expect(SlotName.index(of: name) == index)
+        #expect(SlotName.name(forIndex: index) == name)
+    }
+
+    @Test(arguments: ["srv", "srv0", "srv01", "srv1a", "SRV1", "web1", "srv1000001", "srv-1", "srv١"])
+    func rejectsEverythingElse(name: String) {
+        #expect(SlotName.index(of: name) == nil)
+    }
+}

@@ -13,7 +13,8 @@ struct PlanRendererTests {
         }
         let first = planner.plan(catalog: services([1, 2, 3]), actual: [:])
         var actual = Fixture.applied(first)
-        actual["azure-old-80-westeurope"] = [DesiredServer(instanceID: "x", address: "10.7.0.1", port: 80).server(named: "srv1")]
+        actual["azure-old-80-westeurope"] =
+            [DesiredServer(instanceID: "x", address: "10.7.0.1", port: 80).server(named: "srv1")]
             + (2...10).map { ServerState.placeholder(name: "srv\($0)") }
         let second = planner.plan(catalog: services([1, 3, 4]), actual: actual, previousAssignments: first.assignments)
         return (first, second)
@@ -30,8 +31,16 @@ struct PlanRendererTests {
         #expect(old?.contains("retired") == true)
         #expect(old?.contains("0/10") == true)
         // vm2 left srv2 and vm4 took it: one line, old -> new.
-        #expect(lines.contains { $0.contains("srv2") && $0.contains("10.0.0.2:8080 ready") && $0.contains("-> 10.0.0.4:8080 ready") })
-        #expect(lines.contains { $0.contains("srv1") && $0.contains("10.7.0.1:80 ready") && $0.contains("127.0.0.1:80 maint") })
+        #expect(
+            lines.contains {
+                $0.contains("srv2") && $0.contains("10.0.0.2:8080 ready") && $0.contains("-> 10.0.0.4:8080 ready")
+            }
+        )
+        #expect(
+            lines.contains {
+                $0.contains("srv1") && $0.contains("10.7.0.1:80 ready") && $0.contains("127.0.0.1:80 maint")
+            }
+        )
         #expect(lines.last?.contains("2 server changes") == true)
         #expect(!text.contains("no changes"))
     }
@@ -39,7 +48,11 @@ struct PlanRendererTests {
     @Test func textSaysNoChangesWhenThereIsNothingToDo() {
         let catalog = ServiceCatalog([Fixture.service("web", [Fixture.endpoint(1)])])
         let first = planner.plan(catalog: catalog, actual: [:])
-        let second = planner.plan(catalog: catalog, actual: Fixture.applied(first), previousAssignments: first.assignments)
+        let second = planner.plan(
+            catalog: catalog,
+            actual: Fixture.applied(first),
+            previousAssignments: first.assignments
+        )
         let text = PlanRenderer.text(second)
         #expect(text.contains("no changes"))
         #expect(text.contains("unchanged"))

@@ -25,10 +25,17 @@ enum Fixture {
     }
 
     static func desired(_ numbers: some Sequence<Int>, port: Int = 8080) -> [DesiredServer] {
-        numbers.map { DesiredServer(instanceID: instanceID($0), instanceName: "vm\($0)", address: "10.0.0.\($0)", port: port) }
+        numbers.map {
+            DesiredServer(instanceID: instanceID($0), instanceName: "vm\($0)", address: "10.0.0.\($0)", port: port)
+        }
     }
 
-    static func service(_ name: String = "web", port: Int = 80, region: String = "westeurope", _ endpoints: [Endpoint])
+    static func service(
+        _ name: String = "web",
+        port: Int = 80,
+        region: String = "westeurope",
+        _ endpoints: [Endpoint]
+    )
         -> DiscoveredService
     {
         DiscoveredService(key: ServiceKey(name: name, port: port, region: region), endpoints: endpoints)

@@ -33,7 +33,11 @@ struct ReconcilePlannerTests {
     @Test func secondPlanAgainstTheAppliedResultIsANoOp() {
         let catalog = catalog(web: Array(1...25), api: [30, 31])
         let first = planner.plan(catalog: catalog, actual: [:])
-        let second = planner.plan(catalog: catalog, actual: Fixture.applied(first), previousAssignments: first.assignments)
+        let second = planner.plan(
+            catalog: catalog,
+            actual: Fixture.applied(first),
+            previousAssignments: first.assignments
+        )
         #expect(second.isNoOp)
         #expect(second.counts.serversChanged == 0)
         #expect(second.backends.allSatisfy { $0.status == .unchanged })
@@ -44,7 +48,11 @@ struct ReconcilePlannerTests {
 
     @Test func vanishedServiceIsRetiredNotDeleted() throws {
         let first = planner.plan(catalog: catalog(web: [1, 2], api: [3, 4, 5]), actual: [:])
-        let plan = planner.plan(catalog: catalog(web: [1, 2]), actual: Fixture.applied(first), previousAssignments: first.assignments)
+        let plan = planner.plan(
+            catalog: catalog(web: [1, 2]),
+            actual: Fixture.applied(first),
+            previousAssignments: first.assignments
+        )
         let retired = try #require(plan.backend(named: api))
         #expect(retired.status == .retired)
         #expect(retired.serviceKey == nil)
@@ -57,7 +65,11 @@ struct ReconcilePlannerTests {
         #expect(plan.backend(named: web)?.status == .unchanged)
 
         // Retired and drained: stays, with nothing more to do.
-        let again = planner.plan(catalog: catalog(web: [1, 2]), actual: Fixture.applied(plan), previousAssignments: plan.assignments)
+        let again = planner.plan(
+            catalog: catalog(web: [1, 2]),
+            actual: Fixture.applied(plan),
+            previousAssignments: plan.assignments
+        )
         #expect(again.isNoOp)
         #expect(again.backend(named: api)?.status == .retired)
     }
@@ -81,7 +93,13 @@ struct ReconcilePlannerTests {
         #expect(plan.backends.first?.serviceKey?.name == "web app")
         #expect(plan.skipped.count == 2)
         let collision = try #require(plan.skipped.first { $0.key.name == "web_app" })
-        #expect(collision.reason == .nameCollision(backend: "azure-web_app-80-westeurope", with: ServiceKey(name: "web app", port: 80, region: "westeurope")))
+        #expect(
+            collision.reason
+                == .nameCollision(
+                    backend: "azure-web_app-80-westeurope",
+                    with: ServiceKey(name: "web app", port: 80, region: "westeurope")
+                )
+        )
         let unusable = try #require(plan.skipped.first { $0.key.name == "日本" })
         guard case .unusableName = unusable.reason else {
             Issue.record("expected an unusable name, got \(unusable.reason)")
@@ -102,7 +120,11 @@ struct ReconcilePlannerTests {
 
         // vm2 moves into HAProxy's zone: its backup flag goes, which needs a reload.
         let moved = Fixture.service("web", [Fixture.endpoint(1, zone: "1"), Fixture.endpoint(2, zone: "1")])
-        let second = planner.plan(catalog: ServiceCatalog([moved]), actual: Fixture.applied(first), previousAssignments: first.assignments)
+        let second = planner.plan(
+            catalog: ServiceCatalog([moved]),
+            actual: Fixture.applied(first),
+            previousAssignments: first.assignments
+        )
         #expect(second.counts.serversChanged == 1)
         #expect(second.counts.structuralChanges == 1)
         #expect(second.backend(named: web)?.needsStructuralChange == true)
@@ -111,7 +133,11 @@ struct ReconcilePlannerTests {
     @Test func runtimeAndStructuralChangesAreCounted() {
         let first = planner.plan(catalog: catalog(web: Array(1...10)), actual: [:])
         // One leaves, one joins (runtime, in place), then growth past 10 adds slots (structural).
-        let plan = planner.plan(catalog: catalog(web: Array(2...12)), actual: Fixture.applied(first), previousAssignments: first.assignments)
+        let plan = planner.plan(
+            catalog: catalog(web: Array(2...12)),
+            actual: Fixture.applied(first),
+            previousAssignments: first.assignments
+        )
         #expect(plan.counts.slotsAdded == 10)
         #expect(plan.counts.serversUpdated == 1)
         #expect(plan.counts.runtimeChanges == 1)
@@ -121,7 +147,9 @@ struct ReconcilePlannerTests {
     }
 
     @Test func weightTagWarningsReachThePlan() throws {
-        let settings = HAProxySinkSettings(serverSettings: try ServerSettingsPolicy(availabilityZone: "1", azWeightTag: "AZperc"))
+        let settings = HAProxySinkSettings(
+            serverSettings: try ServerSettingsPolicy(availabilityZone: "1", azWeightTag: "AZperc")
+        )
         let service = Fixture.service("web", [Fixture.endpoint(1, zone: "2", tags: ["AZperc": "lots"])])
         let plan = ReconcilePlanner(settings: settings).plan(catalog: ServiceCatalog([service]), actual: [:])
         #expect(plan.warnings.count == 1)

@@ -79,6 +79,16 @@ struct ServerSettingsPolicyTests {
         let policy = try ServerSettingsPolicy(availabilityZone: "1")
         var warnings: [PlanWarning] = []
         let server = policy.desiredServer(for: Fixture.endpoint(7, port: 9000, zone: "2"), warnings: &warnings)
-        #expect(server == DesiredServer(instanceID: Fixture.instanceID(7), instanceName: "vm7", address: "10.0.0.7", port: 9000, weight: 100, backup: true))
+        #expect(
+            server
+                == DesiredServer(
+                    instanceID: Fixture.instanceID(7),
+                    instanceName: "vm7",
+                    address: "10.0.0.7",
+                    port: 9000,
+                    weight: 100,
+                    backup: true
+                )
+        )
     }
 }

@@ -32,7 +32,9 @@ struct SlotPlannerTests {
         #expect(result.isNewBackend)
         #expect(result.status == .new)
         #expect(result.servers.map(\.name) == (1...10).map { "srv\($0)" })
-        #expect(result.servers.prefix(3).map(\.endpointDescription) == ["10.0.0.1:8080", "10.0.0.2:8080", "10.0.0.3:8080"])
+        #expect(
+            result.servers.prefix(3).map(\.endpointDescription) == ["10.0.0.1:8080", "10.0.0.2:8080", "10.0.0.3:8080"]
+        )
         #expect(result.servers.prefix(3).allSatisfy { !$0.maintenance && $0.weight == 100 && !$0.backup })
         #expect(result.servers.dropFirst(3).allSatisfy { $0.isPlaceholder && $0.weight == 100 && !$0.backup })
         #expect(result.changes.count == 10)
@@ -134,7 +136,11 @@ struct SlotPlannerTests {
     @Test func restartRebuildsAssignmentsFromAddressesWithoutMovingAnything() {
         // Churn so that slot order no longer follows instance order: 1...6, then 2 and 4 leave, 7 and 8 join.
         let first = established(1...6)
-        let second = plan(Fixture.desired([1, 3, 5, 6, 7, 8]), actual: Fixture.applied(first), previous: first.assignments)
+        let second = plan(
+            Fixture.desired([1, 3, 5, 6, 7, 8]),
+            actual: Fixture.applied(first),
+            previous: first.assignments
+        )
         #expect(second.assignments[Fixture.instanceID(7)] == "srv2")
         #expect(second.assignments[Fixture.instanceID(8)] == "srv4")
         // A fresh sink: no previous assignments, and an instance with a lower id than the others joins.
@@ -200,7 +206,11 @@ struct SlotPlannerTests {
     @Test func foreignServersAreLeftAloneAndReported() {
         let before = established(1...2)
         let foreign = ServerState(name: "legacy", address: "10.5.5.5", port: 80, weight: 1)
-        let result = plan(Fixture.desired(1...2), actual: Fixture.applied(before) + [foreign], previous: before.assignments)
+        let result = plan(
+            Fixture.desired(1...2),
+            actual: Fixture.applied(before) + [foreign],
+            previous: before.assignments
+        )
         #expect(result.changes.isEmpty)
         #expect(result.unmanagedServers == [foreign])
         #expect(result.warnings.contains { $0.message.contains("legacy") })

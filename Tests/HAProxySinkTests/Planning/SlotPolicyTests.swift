@@ -67,7 +67,9 @@ struct SlotPolicyTests {
         (.nan, .linear), (.infinity, .exponential),
     ])
     func rejectsAFactorThatCannotGrow(factor: Double, type: SlotPolicy.GrowthType) {
-        #expect(throws: HAProxySinkSettingsError.self) { try SlotPolicy(base: 10, growthFactor: factor, growthType: type) }
+        #expect(throws: HAProxySinkSettingsError.self) {
+            try SlotPolicy(base: 10, growthFactor: factor, growthType: type)
+        }
     }
 
     @Test func growsWhenTheCapacityIsExceeded() throws {
