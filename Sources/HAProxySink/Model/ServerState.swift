@@ -76,13 +76,17 @@ public enum ServerField: String, Hashable, Sendable, Codable, CaseIterable, Comp
     case maintenance
     case weight
     case backup
+    /// Any other server parameter (`check`, `cookie`, something added by hand) differs from what discoveryd
+    /// writes. ``ServerState`` does not model these, so ``ServerState/differences(from:)`` never reports it;
+    /// a sink that can read them (the Data Plane sink) adds it, and the slot is rewritten in full.
+    case parameters
 
     /// Whether HAProxy can change the field on a running process (runtime API / non-transactional Data Plane
     /// `PUT`) without a reload. `backup` is a configuration-only keyword.
     public var isRuntimeCapable: Bool {
         switch self {
         case .address, .port, .maintenance, .weight: true
-        case .backup: false
+        case .backup, .parameters: false
         }
     }
 

@@ -1,0 +1,280 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import Synchronization
+
+/// A client for the parts of the HAProxy Data Plane API (v2 and v3) that discovery needs: the configuration
+/// version, backends, servers and transactions.
+///
+/// Every request carries basic auth and the configured timeout. Every non-2xx answer becomes a
+/// ``DataPlaneError`` carrying the API's `{code, message}`. Requests are counted (``requestCount``) so a
+/// sink can report what a cycle cost.
+///
+/// The client owns an `HTTPClient` only when the TLS settings need one (`verify_ssl: false` or a CA file);
+/// call ``shutdown()`` when done with it.
+public final class DataPlaneClient: Sendable {
+    public let configuration: DataPlaneClientConfiguration
+    private let httpClient: HTTPClient
+    private let ownsHTTPClient: Bool
+    private let apiRoot: String
+    private let routes: DataPlaneRoutes
+    private let authorization: String?
+    private let timeout: TimeAmount
+    private let logger: Logger
+    private let requests = Mutex(0)
+
+    public init(configuration: DataPlaneClientConfiguration, logger: Logger = Logger(label: "discoveryd.dataplane"))
+        throws
+    {
+        self.configuration = configuration
+        self.apiRoot = try configuration.apiRoot()
+        self.routes = DataPlaneRoutes(version: configuration.apiVersion)
+        self.logger = logger
+        if let username = configuration.username {
+            let credentials = Data("\(username):\(configuration.password ?? "")".utf8).base64EncodedString()
+            self.authorization = "Basic \(credentials)"
+        } else {
+            self.authorization = nil
+        }
+        let (seconds, attoseconds) = configuration.timeout.components
+        self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+
+        if configuration.usesTLS && (!configuration.verifySSL || configuration.caFile != nil) {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if !configuration.verifySSL {
+                tls.certificateVerification = .none
+            }
+            if let caFile = configuration.caFile {
+                guard FileManager.default.isReadableFile(atPath: caFile) else {
+                    throw DataPlaneError(
+                        code: .invalidConfiguration,
+                        message: "haproxy.ca_file '\(caFile)' cannot be read; give the path of a PEM file of CA certificates"
+                    )
+                }
+                tls.additionalTrustRoots = [.file(caFile)]
+            }
+            self.httpClient = HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: HTTPClient.Configuration(tlsConfiguration: tls)
+            )
+            self.ownsHTTPClient = true
+        } else {
+            self.httpClient = HTTPClient.shared
+            self.ownsHTTPClient = false
+        }
+    }
+
+    /// Releases the connection pool if this client created one.
+    public func shutdown() async throws {
+        if ownsHTTPClient {
+            try await httpClient.shutdown()
+        }
+    }
+
+    /// Requests sent so far, whatever their outcome.
+    public var requestCount: Int { requests.withLock { $0 } }
+
+    // MARK: Reads
+
+    /// The current configuration version (`# _version=N` in haproxy.cfg).
+    public func configurationVersion() async throws -> Int {
+        let response = try await send(.GET, routes.configurationVersion)
+        let body = try response.json()
+        guard let version = body.intValue ?? body["data"]?.intValue else {
+            throw response.malformed("expected an integer configuration version")
+        }
+        return version
+    }
+
+    public func backends(transaction: String? = nil) async throws -> [DataPlaneBackend] {
+        let response = try await send(.GET, routes.backends.reading(in: transaction))
+        return try response.list().map { DataPlaneBackend(fields: try response.object($0)) }
+    }
+
+    /// The servers of `backend`; empty when the backend does not exist (the API answers 200 with no servers).
+    public func servers(inBackend backend: String, transaction: String? = nil) async throws -> [DataPlaneServer] {
+        let response = try await send(.GET, routes.servers(backend: backend).reading(in: transaction))
+        return try response.list().map { DataPlaneServer(fields: try response.object($0)) }
+    }
+
+    // MARK: Writes
+
+    @discardableResult
+    public func createBackend(_ backend: DataPlaneBackend, target: DataPlaneWriteTarget) async throws
+        -> DataPlaneWriteOutcome
+    {
+        try await write(.POST, routes.backends, body: .object(backend.fields), target: target)
+    }
+
+    @discardableResult
+    public func createServer(_ server: DataPlaneServer, inBackend backend: String, target: DataPlaneWriteTarget)
+        async throws -> DataPlaneWriteOutcome
+    {
+        try await write(.POST, routes.servers(backend: backend), body: .object(server.fields), target: target)
+    }
+
+    /// Replaces the whole server. Outside a transaction, a change of only address, port, maintenance or
+    /// weight is applied through HAProxy's runtime API without a reload.
+    @discardableResult
+    public func replaceServer(_ server: DataPlaneServer, inBackend backend: String, target: DataPlaneWriteTarget)
+        async throws -> DataPlaneWriteOutcome
+    {
+        try await write(
+            .PUT,
+            routes.server(server.name, backend: backend),
+            body: .object(server.fields),
+            target: target
+        )
+    }
+
+    /// Always a reload outside a transaction: there is no runtime path for deletion here.
+    @discardableResult
+    public func deleteServer(named name: String, inBackend backend: String, target: DataPlaneWriteTarget)
+        async throws -> DataPlaneWriteOutcome
+    {
+        try await write(.DELETE, routes.server(name, backend: backend), body: nil, target: target)
+    }
+
+    // MARK: Transactions
+
+    /// Starts a transaction on `version`; 409 if the configuration moved on since.
+    public func startTransaction(version: Int) async throws -> DataPlaneTransaction {
+        let response = try await send(.POST, routes.transactions.adding("version", String(version)))
+        return try response.decode(DataPlaneTransaction.self)
+    }
+
+    /// Commits: HAProxy reloads. 406 when the transaction is outdated or failed, 409 on a version mismatch.
+    @discardableResult
+    public func commitTransaction(id: String) async throws -> DataPlaneWriteOutcome {
+        let response = try await send(.PUT, routes.transaction(id))
+        return response.outcome(reloaded: true)
+    }
+
+    public func deleteTransaction(id: String) async throws {
+        _ = try await send(.DELETE, routes.transaction(id))
+    }
+
+    // MARK: Plumbing
+
+    private func write(
+        _ method: HTTPMethod,
+        _ route: DataPlaneRoutes.Route,
+        body: JSONValue?,
+        target: DataPlaneWriteTarget
+    ) async throws -> DataPlaneWriteOutcome {
+        let response = try await send(method, route.adding(target), body: body)
+        switch target {
+        case .transaction:
+            return response.outcome(reloaded: false)
+        case .version:
+            // 200/201/204 mean applied at runtime (or nothing to do); 202 means a reload was queued.
+            return response.outcome(reloaded: response.status == 202)
+        }
+    }
+
+    private func send(_ method: HTTPMethod, _ route: DataPlaneRoutes.Route, body: JSONValue? = nil) async throws
+        -> DataPlaneResponse
+    {
+        let requestName = "\(method.rawValue) \(route.path)"
+        var request = HTTPClientRequest(url: apiRoot + route.pathAndQuery)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        if let authorization {
+            request.headers.add(name: "Authorization", value: authorization)
+        }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try body.encoded()))
+        }
+        requests.withLock { $0 += 1 }
+        logger.trace("data plane request", metadata: ["request": "\(requestName)"])
+
+        let status: Int
+        let headers: HTTPHeaders
+        let bytes: ByteBuffer
+        do {
+            let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
+            status = Int(response.status.code)
+            headers = response.headers
+            bytes = try await response.body.collect(upTo: 32 * 1024 * 1024)
+        } catch let error as DataPlaneError {
+            throw error
+        } catch {
+            throw DataPlaneError(code: .transport, message: "\(error)", request: requestName)
+        }
+        let data = Data(bytes.readableBytesView)
+        let answer = DataPlaneResponse(request: requestName, status: status, headers: headers, body: data, routes: routes)
+        guard (200..<300).contains(status) else {
+            throw answer.error()
+        }
+        return answer
+    }
+}
+
+/// One answer of the API, with helpers to decode it or turn it into an error.
+struct DataPlaneResponse: Sendable {
+    var request: String
+    var status: Int
+    var headers: HTTPHeaders
+    var body: Data
+    var routes: DataPlaneRoutes
+
+    func json() throws -> JSONValue {
+        do {
+            return try JSONValue.decode(body)
+        } catch {
+            throw malformed("the body is not JSON")
+        }
+    }
+
+    func list() throws -> [JSONValue] {
+        guard let items = routes.unwrapList(try json()) else {
+            throw malformed("expected a list\(routes.version == .v2 ? " wrapped in {_version, data}" : "")")
+        }
+        return items
+    }
+
+    func object(_ value: JSONValue) throws -> [String: JSONValue] {
+        guard let object = value.objectValue else { throw malformed("expected a list of objects") }
+        return object
+    }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: body)
+        } catch {
+            throw malformed("cannot decode \(T.self): \(error)")
+        }
+    }
+
+    func outcome(reloaded: Bool) -> DataPlaneWriteOutcome {
+        DataPlaneWriteOutcome(
+            status: status,
+            reloadID: headers.first(name: "Reload-ID"),
+            configurationVersion: headers.first(name: "Configuration-Version").flatMap { Int($0) },
+            reloaded: reloaded
+        )
+    }
+
+    func malformed(_ why: String) -> DataPlaneError {
+        DataPlaneError(code: .malformedResponse, status: status, message: why, request: request)
+    }
+
+    /// The API's `{code, message}` body, or the raw text when it sent something else.
+    func error() -> DataPlaneError {
+        let decoded = try? JSONValue.decode(body)
+        let message =
+            decoded?["message"]?.stringValue
+            ?? String(decoding: body.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = message.isEmpty ? "HTTP \(status) with no body" : message
+        return DataPlaneError(
+            code: DataPlaneError.code(forStatus: status, message: text),
+            status: status,
+            message: text,
+            request: request
+        )
+    }
+}

@@ -1,0 +1,99 @@
+import ProviderKit
+
+/// A ``ReconcilePlan`` for the Data Plane API, plus the bodies of the backends it creates.
+public struct DataPlanePlan: Hashable, Sendable {
+    public var reconcile: ReconcilePlan
+    /// The creation body of each new backend, by name.
+    public var newBackends: [String: [String: JSONValue]]
+
+    public var isNoOp: Bool { reconcile.isNoOp }
+}
+
+/// Plans a Data Plane cycle: the shared ``ReconcilePlanner`` applied to a ``DataPlaneSnapshot``, with what
+/// only the Data Plane API can see added:
+/// - a slot whose other parameters (`check`, `cookie`, anything added by hand) differ from what discoveryd
+///   writes gets the ``ServerField/parameters`` field, so it is rewritten in the transaction;
+/// - a service whose backend name is taken by a backend without the ownership marker is left out, with a
+///   warning, instead of trying to create it.
+///
+/// Pure: the sink and `discoveryd plan` use the same function, so `plan` shows what the sink then does.
+public struct DataPlanePlanner: Sendable {
+    public var settings: HAProxySinkSettings
+
+    public init(settings: HAProxySinkSettings) {
+        self.settings = settings
+    }
+
+    public func plan(
+        catalog: ServiceCatalog,
+        snapshot: DataPlaneSnapshot,
+        previousAssignments: [String: [InstanceID: String]] = [:]
+    ) -> DataPlanePlan {
+        let actual = snapshot.servers.mapValues { $0.map(DataPlaneServerFormat.state(of:)) }
+        let shared = ReconcilePlanner(settings: settings).plan(
+            catalog: catalog,
+            actual: actual,
+            previousAssignments: previousAssignments
+        )
+
+        var backends: [BackendPlan] = []
+        var warnings = shared.warnings
+        var newBackends: [String: [String: JSONValue]] = [:]
+        for var backend in shared.backends {
+            if backend.isNewBackend {
+                if snapshot.foreignBackends.contains(backend.backendName) {
+                    warnings.append(
+                        PlanWarning(
+                            backend: backend.backendName,
+                            message: "exists but is not marked as managed by discoveryd; left alone (set its "
+                                + "description to contain \"\(DataPlaneBackendFormat.marker)\" to hand it over)"
+                        )
+                    )
+                    continue
+                }
+                let options = backend.serviceKey.map { settings.backendOptions(for: $0) } ?? [:]
+                newBackends[backend.backendName] = DataPlaneBackendFormat.fields(
+                    forBackend: backend.backendName,
+                    settings: settings,
+                    options: options
+                )
+            } else if let servers = snapshot.servers[backend.backendName] {
+                backend.changes = Self.repairingParameters(backend, actual: servers)
+            }
+            backends.append(backend)
+        }
+        return DataPlanePlan(
+            reconcile: ReconcilePlan(backends: backends, skipped: shared.skipped, warnings: warnings),
+            newBackends: newBackends
+        )
+    }
+
+    /// The backend's changes with every drifted slot rewritten in full, ordered by slot index.
+    private static func repairingParameters(_ backend: BackendPlan, actual: [DataPlaneServer]) -> [ServerChange] {
+        let drifted = Set(
+            actual.filter { SlotName.index(of: $0.name) != nil && DataPlaneServerFormat.hasParameterDrift($0) }.map(\.name)
+        )
+        guard !drifted.isEmpty else { return backend.changes }
+        var changes: [ServerChange] = []
+        var handled = Set<String>()
+        for change in backend.changes {
+            if case .updateSlot(let from, let to, let fields) = change, drifted.contains(to.name) {
+                changes.append(.updateSlot(from: from, to: to, fields: fields + [.parameters]))
+                handled.insert(to.name)
+            } else {
+                changes.append(change)
+                if case .removeSlot(let server) = change { handled.insert(server.name) }
+            }
+        }
+        let actualByName = Dictionary(actual.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for planned in backend.servers where drifted.contains(planned.name) && !handled.contains(planned.name) {
+            guard let existing = actualByName[planned.name] else { continue }
+            changes.append(.updateSlot(from: DataPlaneServerFormat.state(of: existing), to: planned, fields: [.parameters]))
+        }
+        return changes.enumerated().sorted { lhs, rhs in
+            let left = SlotName.index(of: lhs.element.slotName) ?? Int.max
+            let right = SlotName.index(of: rhs.element.slotName) ?? Int.max
+            return left == right ? lhs.offset < rhs.offset : left < right
+        }.map(\.element)
+    }
+}

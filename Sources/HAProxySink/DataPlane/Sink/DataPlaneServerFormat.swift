@@ -1,0 +1,56 @@
+/// How discoveryd's servers look in the Data Plane API.
+///
+/// Every slot, active or free, is written with the same parameters (`check enabled`, `cookie` = slot
+/// name, weight, backup); only address, port and maintenance tell a placeholder from an active server.
+/// Filling or freeing a slot therefore changes only runtime-capable fields and HAProxy takes it without a
+/// reload.
+public enum DataPlaneServerFormat {
+    /// The complete `server` object for a planned server (a `PUT` replaces everything).
+    public static func fields(for server: ServerState) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [
+            "name": .string(server.name),
+            "address": .string(server.address),
+            "port": .int(server.port),
+            "check": "enabled",
+            "maintenance": server.maintenance ? "enabled" : "disabled",
+            "weight": .int(server.weight),
+            "cookie": .string(server.name),
+        ]
+        if server.backup { fields["backup"] = "enabled" }
+        return fields
+    }
+
+    public static func server(for state: ServerState) -> DataPlaneServer {
+        DataPlaneServer(fields: fields(for: state))
+    }
+
+    /// The managed fields of a server as HAProxy has it. A missing weight reads as HAProxy's default (1),
+    /// a missing port as 0, so that both show up as differences to write.
+    public static func state(of server: DataPlaneServer) -> ServerState {
+        ServerState(
+            name: server.name,
+            address: server.address,
+            port: server.port ?? 0,
+            maintenance: server.isInMaintenance,
+            weight: server.weight ?? 1,
+            backup: server.fields["backup"]?.stringValue == "enabled"
+        )
+    }
+
+    /// Whether the server has parameters other than the ones ``ServerState`` models that differ from what
+    /// discoveryd writes (someone removed `check`, added `inter`, changed the cookie ...). Such a server
+    /// is rewritten in a transaction: those parameters are not runtime-capable.
+    public static func hasParameterDrift(_ server: DataPlaneServer) -> Bool {
+        normalised(server.fields) != normalised(fields(for: state(of: server)))
+    }
+
+    /// `disabled` toggles are the same as absent ones.
+    private static func normalised(_ fields: [String: JSONValue]) -> [String: JSONValue] {
+        var fields = fields
+        for toggle in ["maintenance", "backup"] where fields[toggle] == "disabled" {
+            fields[toggle] = nil
+        }
+        if fields["port"] == .null { fields["port"] = nil }
+        return fields
+    }
+}

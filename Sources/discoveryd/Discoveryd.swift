@@ -1,0 +1,96 @@
+import ArgumentParser
+import DiscoverydCore
+import Logging
+import ProviderKit
+import ServiceLifecycle
+import UnixSignals
+
+/// The daemon: keeps HAProxy backends in step with the machines the providers see.
+@main
+struct Discoveryd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "discoveryd",
+        abstract: "Keeps HAProxy backends in step with Azure VMs/VMSS or a static instance file.",
+        discussion: """
+            Without a flag, runs until SIGTERM or SIGINT (the current cycle finishes first). \
+            SIGHUP asks for a full resync on the next cycle. Logs go to stderr.
+            """,
+        version: DiscoverydVersion.current,
+        subcommands: [Plan.self]
+    )
+
+    @OptionGroup var options: ConfigFileOptions
+
+    @Flag(name: .customLong("validate"), help: "Check the configuration file, print a one-line summary and exit.")
+    var validateOnly = false
+
+    @Flag(help: "Run one cycle with a full resync and exit; non-zero if anything failed.")
+    var once = false
+
+    func validate() throws {
+        if validateOnly && once {
+            throw ValidationError("--validate and --once cannot be combined")
+        }
+    }
+
+    func run() async throws {
+        let configuration = try options.load()
+        if validateOnly {
+            print("\(options.config): OK: \(configuration.summary)")
+            return
+        }
+
+        LoggingBootstrap.bootstrap(configuration.logging)
+        let logger = Logger(label: "discoveryd")
+        logger.info("discoveryd \(DiscoverydVersion.current) starting: \(configuration.summary)")
+        let context = WiringContext(logger: logger)
+        let loop: DiscoveryLoop<ContinuousClock>
+        do {
+            loop = try DaemonAssembly(configuration: configuration, context: context).makeLoop()
+        } catch {
+            await context.shutdown.run()
+            StandardError.print("discoveryd: \(error)")
+            throw ExitCode.failure
+        }
+
+        let succeeded = once ? await runOnce(loop, logger: logger) : await runUntilStopped(loop, logger: logger)
+        await context.shutdown.run()
+        if !succeeded {
+            throw ExitCode.failure
+        }
+    }
+
+    private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>, logger: Logger) async -> Bool {
+        do {
+            let report = try await loop.runOnce()
+            print(CycleSummary.line(for: report, sinkName: loop.sink.name))
+            return true
+        } catch {
+            StandardError.print("discoveryd: \(error)")
+            return false
+        }
+    }
+
+    /// The loop and the SIGHUP listener in one service group. Shutdown runs in reverse order: SIGHUP
+    /// handling stops first, then the loop finishes its current cycle.
+    private func runUntilStopped(_ loop: DiscoveryLoop<ContinuousClock>, logger: Logger) async -> Bool {
+        let hangup = await HangupResyncService.sighup {
+            logger.info("SIGHUP: full resync on the next cycle")
+            loop.requestFullResync()
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [loop, hangup],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        do {
+            try await group.run()
+            return true
+        } catch {
+            logger.critical("discoveryd stopped", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import DiscoverydCore
+import Foundation
+import Testing
+
+@Suite("The discoveryd command line")
+struct CommandLineTests {
+    let binary: DiscoverydBinary
+
+    init() throws {
+        binary = try #require(DiscoverydBinary.locate(), "the discoveryd executable was not built")
+    }
+
+    /// Writes `yaml` to a temporary file and returns its path.
+    func temporaryConfig(_ yaml: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-test-\(UUID().uuidString).yaml")
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test("--validate on a good file exits 0 with a one-line summary on stdout")
+    func validateGood() throws {
+        let result = try binary.run(["--validate", "-c", "Fixtures/demo/config.yaml"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(result.stdout.hasPrefix("Fixtures/demo/config.yaml: OK: 1 static file -> HAProxy Runtime API"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test("--validate loads the Python daemon's file when its variables are set")
+    func validatePythonExample() throws {
+        let result = try binary.run(
+            ["--validate", "--config", "Fixtures/config/python-daemon-example.yaml"],
+            environment: [
+                "AZURE_SUBSCRIPTION_ID": "sub", "AZURE_TENANT_ID": "tenant", "AZURE_CLIENT_ID": "client",
+                "AZURE_CLIENT_SECRET": "do-not-print", "HAPROXY_DATAPLANE_PASSWORD": "do-not-print-either",
+            ]
+        )
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("1 Azure subscription -> HAProxy Data Plane API v2"))
+        #expect(!result.stdout.contains("do-not-print"))
+    }
+
+    @Test("--validate on a broken file exits 1 and names the field on stderr, nothing on stdout")
+    func validateBroken() throws {
+        let path = try temporaryConfig(
+            """
+            static:
+              path: instances.yaml
+            haproxy:
+              runtime_socket: /run/haproxy/admin.sock
+              server_slots:
+                base: 5
+            """
+        )
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try binary.run(["--validate", "-c", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("\(path):6: haproxy.server_slots.base: invalid value 5; expected a whole number >= 10"))
+    }
+
+    @Test("a missing variable and a missing file are reported without a stack trace")
+    func missingThings() throws {
+        let variable = try binary.run(["--validate", "-c", "Fixtures/config/python-daemon-example.yaml"])
+        #expect(variable.status == 1)
+        #expect(variable.stderr.contains("environment variable AZURE_SUBSCRIPTION_ID is not set"))
+
+        let file = try binary.run(["--validate", "-c", "does-not-exist.yaml"])
+        #expect(file.status == 1)
+        #expect(file.stderr.contains("does-not-exist.yaml: configuration file does not exist"))
+    }
+
+    @Test("--version prints the version")
+    func version() throws {
+        let result = try binary.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout == DiscoverydVersion.current + "\n")
+    }
+}
+
+extension CommandLineTests {
+    @Test("plan --offline on the demo prints a table of the new backends on stdout")
+    func planOfflineTable() throws {
+        let result = try binary.run(["plan", "--offline", "-c", "Fixtures/demo/config.yaml"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "plan against an empty HAProxy (offline): 7 instances from 1 provider, 2 services")
+        #expect(lines.contains { $0.hasPrefix("demo-api-9090-local") && $0.contains("new") && $0.hasSuffix("2/10") })
+        #expect(lines.contains { $0.hasPrefix("demo-web-8080-local") && $0.contains("new") && $0.hasSuffix("3/10") })
+        #expect(lines.contains { $0.contains("srv2") && $0.contains("127.0.0.22:9091 ready") })
+        #expect(lines.last?.hasPrefix("2 new, 0 changed, 0 retired") == true)
+    }
+
+    @Test("plan --offline --format json is one JSON document naming the backends")
+    func planOfflineJSON() throws {
+        let result = try binary.run(["plan", "--offline", "--format", "json", "-c", "Fixtures/demo/config.yaml"])
+        #expect(result.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let backends = try #require(document["backends"] as? [[String: Any]])
+        #expect(backends.compactMap { $0["name"] as? String } == ["demo-api-9090-local", "demo-web-8080-local"])
+        #expect((backends.first?["assignments"] as? [String: String]) == ["api-1": "srv1", "api-2": "srv2"])
+    }
+
+    @Test("plan stops with the provider's error when the instance file is broken, and prints no plan")
+    func planWithBrokenProvider() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "static: {path: instances.yaml}\nhaproxy: {runtime_socket: /run/haproxy.sock}\n"
+            .write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+        try "instances:\n  - id: a\n    adress: 10.0.0.1\n    region: r\n"
+            .write(to: directory.appendingPathComponent("instances.yaml"), atomically: true, encoding: .utf8)
+
+        let result = try binary.run(["plan", "--offline", "-c", directory.appendingPathComponent("config.yaml").path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("adress"))
+    }
+}
+
+extension CommandLineTests {
+    @Test("--once exits non-zero with the reason on stderr when the sink cannot apply")
+    func onceFailsWithoutReachableHAProxy() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-once-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.yaml")
+        // A socket path where nothing listens.
+        try """
+            static: {path: \(RepositoryPaths.fixture("demo/instances.yaml"))}
+            haproxy: {runtime_socket: \(directory.appendingPathComponent("nothing-here.sock").path)}
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let result = try binary.run(["--once", "-c", config.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("discoveryd: "))
+    }
+
+    @Test("--validate and --once together are refused")
+    func conflictingFlags() throws {
+        let result = try binary.run(["--validate", "--once", "-c", "Fixtures/demo/config.yaml"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--validate and --once cannot be combined"))
+    }
+}

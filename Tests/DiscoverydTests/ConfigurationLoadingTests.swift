@@ -1,0 +1,181 @@
+import DiscoverydCore
+import Foundation
+import HAProxySink
+import Logging
+import ProviderKit
+import Testing
+
+@Suite("Loading configuration files")
+struct ConfigurationLoadingTests {
+    static let pythonEnvironment = [
+        "AZURE_SUBSCRIPTION_ID": "6f1c7a52-0000-4c8e-9f0e-1a2b3c4d5e6f",
+        "AZURE_TENANT_ID": "72f988bf-0000-41af-91ab-2d7cd011db47",
+        "AZURE_CLIENT_ID": "0b1e5e3c-0000-4f7b-8d2e-5a6b7c8d9e0f",
+        "AZURE_CLIENT_SECRET": "s3cr3t-from-env",
+        "HAPROXY_DATAPLANE_PASSWORD": "dp-pa55word",
+    ]
+
+    @Test("the Python daemon's example configuration loads unchanged with the expected values")
+    func pythonDaemonExample() throws {
+        let path = RepositoryPaths.fixture("config/python-daemon-example.yaml")
+        let configuration = try ConfigurationLoader(environment: Self.pythonEnvironment).load(path: path)
+
+        let azure = try #require(configuration.azure)
+        #expect(azure.subscriptionIDs == ["6f1c7a52-0000-4c8e-9f0e-1a2b3c4d5e6f"])
+        #expect(azure.resourceGroups == ["rg-web-prod-weu", "rg-api-prod-weu"])
+        #expect(azure.credentialType == .clientSecret)
+        #expect(azure.tenantID == "72f988bf-0000-41af-91ab-2d7cd011db47")
+        #expect(azure.clientSecret?.revealed == "s3cr3t-from-env")
+        #expect(azure.cloud == .public)
+        #expect(azure.address == .private)
+
+        #expect(configuration.tags.tagNames == TagNames())
+        #expect(configuration.tags.filter.admits(["Environment": "production", "HAProxy:Service:Name": "web"]))
+        #expect(!configuration.tags.filter.admits(["Environment": "production", "HAProxy:Exclude": "true"]))
+        #expect(!configuration.tags.filter.admits(["Environment": "staging"]))
+
+        let haproxy = configuration.haproxy
+        #expect(haproxy.baseURL.absoluteString == "http://127.0.0.1:5555")
+        #expect(haproxy.apiVersion == .v2)
+        #expect(haproxy.username == "dataplaneapi")
+        #expect(haproxy.password?.revealed == "dp-pa55word")
+        #expect(haproxy.timeoutSeconds == 10)
+        #expect(haproxy.verifySSL)
+        #expect(haproxy.runtimeSocket == nil)
+        #expect(haproxy.backend.namePrefix == "azure")
+        #expect(haproxy.backend.mode == .http)
+        #expect(haproxy.serverSlots.base == 10)
+        #expect(haproxy.serverSlots.growthFactor == 1.5)
+        #expect(haproxy.serverSlots.growthType == .linear)
+        #expect(haproxy.availabilityZone == "1")
+        #expect(haproxy.azWeightTag == "AZperc")
+        #expect(haproxy.backendOptions["web"]?["balance"] == .string("leastconn"))
+        #expect(haproxy.backendOptions["web"]?["httpchk_params"] == .object(["method": .string("GET"), "uri": .string("/healthz")]))
+        #expect(haproxy.backendOptions["api"]?["check_timeout"] == .integer(2000))
+
+        #expect(configuration.polling.intervalSeconds == 30)
+        #expect(configuration.polling.maxBackoffSeconds == 300)
+        // Python logging spells levels in capitals.
+        #expect(configuration.logging.level == .info)
+        #expect(configuration.logging.format == .json)
+        #expect(configuration.staticFiles.isEmpty)
+    }
+
+    @Test("every key left out takes the documented default")
+    func defaults() throws {
+        let configuration = try ConfigurationLoader(environment: [:]).load(
+            yaml: """
+                static:
+                  path: instances.yaml
+                haproxy:
+                  password: pw
+                """,
+            directory: "/etc/discoveryd"
+        )
+        #expect(configuration.azure == nil)
+        #expect(configuration.staticFiles == [StaticSection(path: "instances.yaml", resolvedPath: "/etc/discoveryd/instances.yaml")])
+        #expect(configuration.tags.serviceNameTag == "HAProxy:Service:Name")
+        #expect(configuration.tags.servicePortTag == "HAProxy:Service:Port")
+        #expect(configuration.tags.instancePortTag == "HAProxy:Instance:Port")
+        #expect(configuration.tags.allowlist.isEmpty && configuration.tags.denylist.isEmpty)
+        let haproxy = configuration.haproxy
+        #expect(haproxy.baseURL.absoluteString == "http://127.0.0.1:5555")
+        #expect(haproxy.apiVersion == .v3)
+        #expect(haproxy.username == "admin")
+        #expect(haproxy.timeoutSeconds == 10)
+        #expect(haproxy.verifySSL)
+        #expect(haproxy.caFile == nil)
+        #expect(haproxy.applyMode == .incremental)
+        #expect(haproxy.runtimeSocket == nil)
+        #expect(haproxy.backend == BackendSection())
+        #expect(haproxy.backend.namePrefix == "azure" && haproxy.backend.nameSeparator == "-")
+        #expect(haproxy.backend.balance == "roundrobin" && haproxy.backend.mode == .http)
+        #expect(haproxy.serverSlots.base == 10)
+        #expect(haproxy.serverSlots.growthFactor == 2.0)
+        #expect(haproxy.serverSlots.growthType == .exponential)
+        #expect(haproxy.availabilityZone == nil && haproxy.azWeightTag == nil)
+        #expect(haproxy.backendOptions.isEmpty)
+        #expect(configuration.polling == PollingSection())
+        #expect(configuration.polling.intervalSeconds == 30 && configuration.polling.jitterSeconds == 5)
+        #expect(configuration.polling.maxBackoffSeconds == 300 && configuration.polling.backoffBaseSeconds == 5)
+        #expect(configuration.logging.level == .info)
+        #expect(configuration.logging.format == .text)
+    }
+
+    @Test("azure defaults, and credentials fall back to the AZURE_* environment")
+    func azureDefaults() throws {
+        let configuration = try ConfigurationLoader(environment: ["AZURE_CLIENT_ID": "from-env"]).load(
+            yaml: """
+                azure:
+                  subscription_id: sub-1
+                haproxy:
+                  runtime_socket: /run/haproxy/admin.sock
+                """
+        )
+        let azure = try #require(configuration.azure)
+        #expect(azure.resourceGroups.isEmpty)
+        #expect(azure.credentialType == .default)
+        #expect(azure.tenantID == nil)
+        #expect(azure.clientID == "from-env")
+        #expect(azure.clientSecret == nil)
+        #expect(azure.cloud == .public)
+        #expect(azure.caFile == nil)
+        #expect(azure.address == .private)
+        #expect(configuration.haproxy.runtimeSocket == .unix(path: "/run/haproxy/admin.sock"))
+    }
+
+    @Test("several providers: a list of subscriptions and a list of static files")
+    func severalProviders() throws {
+        let configuration = try ConfigurationLoader(environment: ["SUB_B": "sub-b"]).load(
+            yaml: """
+                azure:
+                  subscription_id:
+                    - sub-a
+                    - ${SUB_B}
+                static:
+                  - path: one.yaml
+                  - path: /abs/two.json
+                haproxy:
+                  runtime_socket: tcp://127.0.0.1:9999
+                """,
+            directory: "/srv"
+        )
+        #expect(configuration.azure?.subscriptionIDs == ["sub-a", "sub-b"])
+        #expect(configuration.staticFiles.map(\.resolvedPath) == ["/srv/one.yaml", "/abs/two.json"])
+        #expect(configuration.haproxy.runtimeSocket == .tcp(host: "127.0.0.1", port: 9999))
+        #expect(configuration.summary.contains("2 Azure subscriptions + 2 static files"))
+    }
+
+    @Test("a custom cloud is given by its two endpoints")
+    func customCloud() throws {
+        let configuration = try ConfigurationLoader(environment: [:]).load(
+            yaml: """
+                azure:
+                  subscription_id: sub
+                  cloud:
+                    resource_manager: https://management.local
+                    authority_host: https://login.local
+                  address: public
+                haproxy: {password: pw}
+                """
+        )
+        #expect(configuration.azure?.cloud.resourceManager.absoluteString == "https://management.local")
+        #expect(configuration.azure?.cloud.authorityHost.absoluteString == "https://login.local")
+        #expect(configuration.azure?.address == .public)
+    }
+
+    @Test("secrets never show in descriptions, debug descriptions or dumps")
+    func secretsAreRedacted() throws {
+        let configuration = try ConfigurationLoader(environment: Self.pythonEnvironment).load(
+            path: RepositoryPaths.fixture("config/python-daemon-example.yaml")
+        )
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        for text in [String(describing: configuration), String(reflecting: configuration), dumped] {
+            #expect(!text.contains("dp-pa55word"))
+            #expect(!text.contains("s3cr3t-from-env"))
+            #expect(text.contains("redacted"))
+        }
+        #expect("\(Secret("hunter2"))" == "<redacted>")
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import HAProxySink
+import Testing
+
+/// `discoveryd --once` and `discoveryd plan` as a user runs them: the built executable, the demo's static
+/// fixture, and the fake Data Plane API started here.
+@Suite("discoveryd --once against the fake Data Plane API")
+struct DiscoverydOnceEndToEndTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test(arguments: DataPlaneAPIVersion.allCases)
+    func onceSyncsTheStaticFixtureAndASecondRunWritesNothing(version: DataPlaneAPIVersion) async throws {
+        let binary = try #require(DiscoverydExecutable.locate(), "the discoveryd executable is built with the tests")
+        let api = FakeDataPlaneAPI(apiVersion: version)
+        let server = try await FakeDataPlaneServer.start(api)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.yaml")
+        let fixture = Self.repository.appendingPathComponent("Fixtures/demo/instances.yaml").path
+        try """
+        static:
+          path: \(fixture)
+        haproxy:
+          base_url: \(server.baseURL)
+          api_version: \(version.rawValue)
+          username: \(api.username)
+          password: ${DATAPLANE_PASSWORD}
+          backend:
+            name_prefix: demo
+        logging:
+          level: info
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let environment = ["DATAPLANE_PASSWORD": api.password]
+
+        let first = try await binary.run(["--once", "-c", config.path], environment: environment)
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        #expect(!first.stderr.contains(api.password))
+        #expect(first.stdout.contains("haproxy-dataplane: 26 requests, 20 servers changed, 1 reloads"))
+        let afterFirst = api.counters
+        #expect(afterFirst.commits == 1)
+        #expect(afterFirst.reloads == 1)
+        #expect(api.openTransactions.isEmpty)
+        let web = api.servers(in: "demo-web-8080-local")
+        #expect(web.count == 10)
+        #expect(Set(web.filter { !$0.isInMaintenance }.map(\.address)) == ["127.0.0.11", "127.0.0.12", "127.0.0.13"])
+        let apiServers = api.servers(in: "demo-api-9090-local").filter { !$0.isInMaintenance }
+        #expect(Set(apiServers.map { "\($0.address):\($0.port ?? 0)" }) == ["127.0.0.21:9090", "127.0.0.22:9091"])
+
+        // A new process (no cache) reads HAProxy back and finds nothing to do.
+        let second = try await binary.run(["--once", "-c", config.path], environment: environment)
+        #expect(second.status == 0, "stderr: \(second.stderr)")
+        let cost = api.counters - afterFirst
+        #expect(cost.writes == 0)
+        #expect(second.stdout.contains("0 servers changed, 0 reloads"))
+        #expect(cost.reloads == 0)
+
+        let plan = try await binary.run(["plan", "-c", config.path], environment: environment)
+        #expect(plan.status == 0, "stderr: \(plan.stderr)")
+        #expect(plan.stdout.contains("no changes"))
+        #expect((api.counters - afterFirst).writes == 0)
+        try await server.shutdown()
+    }
+}
+
+/// The built `discoveryd` executable, run as a subprocess.
+struct DiscoverydExecutable {
+    struct Result: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let url: URL
+
+    /// Next to the test bundle (SwiftPM builds every executable with the tests), else in `.build/debug`.
+    static func locate() -> DiscoverydExecutable? {
+        var candidates: [URL] = []
+        for bundle in Bundle.allBundles + [Bundle.main] {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("discoveryd"))
+        }
+        candidates.append(DiscoverydOnceEndToEndTests.repository.appendingPathComponent(".build/debug/discoveryd"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }.map(DiscoverydExecutable.init(url:))
+    }
+
+    /// Runs with only `environment` and PATH, and waits without blocking a concurrency thread.
+    func run(_ arguments: [String], environment: [String: String]) async throws -> Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stdoutURL = directory.appendingPathComponent("stdout")
+        let stderrURL = directory.appendingPathComponent("stderr")
+        try Data().write(to: stdoutURL)
+        try Data().write(to: stderrURL)
+
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        var environment = environment
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        return Result(
+            status: status,
+            stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
+            stderr: try String(contentsOf: stderrURL, encoding: .utf8)
+        )
+    }
+}
