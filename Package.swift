@@ -67,6 +67,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "AzureProviderTesting",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HAProxySink",
             dependencies: [
                 "ProviderKit",
@@ -132,6 +142,7 @@ let package = Package(
             dependencies: [
                 "HAProxySink",
                 "ProviderKitTesting",
+                "AzureProviderTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -145,6 +156,7 @@ let package = Package(
             name: "AzureProviderTests",
             dependencies: [
                 "AzureProvider",
+                "AzureProviderTesting",
                 "ProviderKitTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,3 +1,4 @@
+import AzureProviderTesting
 import Foundation
 import NIOSSL
 import Testing
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func caFileAddsTrustRoots() throws {
-        let pem = Fixtures.root.appendingPathComponent("tls/test-ca.pem").path
+        let pem = TestPKI.certificateAuthorityFile
         let configuration = try ClientsByCAFile.tlsConfiguration(caFile: pem)
         #expect(configuration.additionalTrustRoots.count == 1)
         #expect(configuration.certificateVerification == .fullVerification)

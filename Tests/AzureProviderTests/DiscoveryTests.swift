@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AzureProviderTesting
 import Foundation
 import ProviderKit
 import Synchronization
@@ -171,7 +172,7 @@ import Testing
         try await FakeAzure.with(fleet, tls: true) { fake in
             #expect(fake.baseURL.hasPrefix("https://127.0.0.1:"))
             var configuration = try fake.configuration()
-            configuration.caFile = Fixtures.root.appendingPathComponent("tls/test-ca.pem").path
+            configuration.caFile = TestPKI.certificateAuthorityFile
             let provider = try #require(try AzureProvider.make(configuration).first)
             #expect(try await provider.fetchInstances().count == 5)
         }

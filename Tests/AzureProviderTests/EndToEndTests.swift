@@ -1,3 +1,4 @@
+import AzureProviderTesting
 import Foundation
 import Synchronization
 import Testing
@@ -23,7 +24,7 @@ import Testing
               cloud:
                 resource_manager: \(fake.baseURL)
                 authority_host: \(fake.baseURL)
-              ca_file: \(Fixtures.root.appendingPathComponent("tls/test-ca.pem").path)
+              ca_file: \(TestPKI.certificateAuthorityFile)
             haproxy:
               base_url: \(dataPlane)
               username: admin

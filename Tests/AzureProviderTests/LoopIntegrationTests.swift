@@ -1,3 +1,4 @@
+import AzureProviderTesting
 import Logging
 import ProviderKit
 import ProviderKitTesting

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AzureProviderTesting
 import Foundation
 import ProviderKit
 import Synchronization

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AzureProviderTesting
 import Logging
 import ProviderKit
 import Synchronization

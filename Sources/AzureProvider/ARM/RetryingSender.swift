@@ -22,6 +22,8 @@ struct RetryingSender: Sendable {
                 outcome = .failure(error)
             }
             attempt += 1
+            // A cancelled request (a sibling list failed, or the loop is stopping) is not retried.
+            try Task.checkCancellation()
             let response = try? outcome.get()
             if let response, response.isSuccess { return response }
             guard let delay = policy.delay(beforeRetry: attempt, after: response) else {

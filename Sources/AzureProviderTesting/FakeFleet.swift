@@ -1,14 +1,16 @@
 /// The machines the fake ARM server knows, described the way the tests think about them.
-struct FakeFleet: Sendable {
-    var subscriptionID = "00000000-0000-0000-0000-00000000a2e0"
+public struct FakeFleet: Sendable {
+    public var subscriptionID = "00000000-0000-0000-0000-00000000a2e0"
     /// Standalone VMs and Flexible scale-set members (both are ordinary VMs in ARM).
-    var machines: [FakeMachine] = []
-    var scaleSets: [FakeScaleSet] = []
+    public var machines: [FakeMachine] = []
+    public var scaleSets: [FakeScaleSet] = []
+
+    public init() {}
 
     /// `standalone` VMs in `rg-vms`, `uniform` tagged Uniform scale sets of `perScaleSet` instances,
     /// and one tagged Flexible scale set with `flexibleMembers` members; every machine running and
     /// tagged for service `web`:80.
-    static func standard(
+    public static func standard(
         standalone: Int,
         uniform: Int,
         perScaleSet: Int,
@@ -50,38 +52,38 @@ struct FakeFleet: Sendable {
     }
 
     /// A unique private address per (group, index).
-    static func address(_ group: Int, _ index: Int) -> String {
+    public static func address(_ group: Int, _ index: Int) -> String {
         "10.\(group % 256).\(index / 250).\(index % 250 + 4)"
     }
 
-    var prometheusStyleRequestCount: Int {
+    public var prometheusStyleRequestCount: Int {
         // Per refresh on a cold cache (reference §1.8): VM list + VMSS list + one instance list per scale
         // set + one NIC GET per machine.
         2 + scaleSets.count + machines.count + scaleSets.filter { $0.mode == "Uniform" }.reduce(0) { $0 + $1.instances.count }
     }
 }
 
-struct FakeMachine: Sendable {
-    var name: String
-    var resourceGroup: String
-    var location = "westeurope"
-    var zone: String? = "1"
-    var powerState = "running"
-    var privateIP: String
+public struct FakeMachine: Sendable {
+    public var name: String
+    public var resourceGroup: String
+    public var location = "westeurope"
+    public var zone: String? = "1"
+    public var powerState = "running"
+    public var privateIP: String
     /// Written verbatim, e.g. `"10.0.0.4/28"` to exercise the prefix form.
-    var publicIP: String?
-    var tags: [String: String] = [:]
-    var flexibleScaleSet: String?
+    public var publicIP: String?
+    public var tags: [String: String] = [:]
+    public var flexibleScaleSet: String?
     /// When false the machine has no NIC in the NIC list (a race while it is created).
-    var hasNetworkInterface = true
+    public var hasNetworkInterface = true
 }
 
-struct FakeScaleSet: Sendable {
-    var name: String
-    var resourceGroup: String
-    var location = "westeurope"
+public struct FakeScaleSet: Sendable {
+    public var name: String
+    public var resourceGroup: String
+    public var location = "westeurope"
     /// `Uniform`, `Flexible`, or nil (absent, as in older scale sets: Uniform).
-    var mode: String?
-    var tags: [String: String] = [:]
-    var instances: [FakeMachine] = []
+    public var mode: String?
+    public var tags: [String: String] = [:]
+    public var instances: [FakeMachine] = []
 }

@@ -5,32 +5,32 @@ import Synchronization
 /// bodies) and the token endpoints (Entra v2, IMDS, App Service), over real HTTP on loopback.
 ///
 /// Counts every request by operation so tests can assert the cost of a discovery cycle.
-final class FakeAzure: Sendable {
-    struct State: Sendable {
-        var fleet: FakeFleet {
+public final class FakeAzure: Sendable {
+    public struct State: Sendable {
+        public var fleet: FakeFleet {
             didSet { encodedLists = [:] }
         }
         /// Every item of a list, JSON-encoded once per fleet: large fleets are paged many times.
-        var encodedLists: [String: [[UInt8]]] = [:]
-        var pageSize = 1000
-        var counts: [Operation: Int] = [:]
-        var requests: [FakeRequest] = []
+        public var encodedLists: [String: [[UInt8]]] = [:]
+        public var pageSize = 1000
+        public var counts: [Operation: Int] = [:]
+        public var requests: [FakeRequest] = []
         /// Answer the next N requests of an operation with 429 and these headers.
-        var throttles: [Operation: (remaining: Int, headers: [(String, String)])] = [:]
+        public var throttles: [Operation: (remaining: Int, headers: [(String, String)])] = [:]
         /// Answer every request for this page (operation, 0-based page index) with this status.
-        var failures: [Operation: (page: Int, status: Int)] = [:]
+        public var failures: [Operation: (page: Int, status: Int)] = [:]
         /// Answer the next N IMDS requests with this status.
-        var imdsFailures: (remaining: Int, status: Int) = (0, 0)
-        var issuedTokens: [String] = []
+        public var imdsFailures: (remaining: Int, status: Int) = (0, 0)
+        public var issuedTokens: [String] = []
         /// `expires_in` as a JSON number (Entra v2) or string.
-        var tokenLifetime = 3600
-        var tokenExpiryAsString = false
-        var acceptedSecret = "s3cr3t-value"
+        public var tokenLifetime = 3600
+        public var tokenExpiryAsString = false
+        public var acceptedSecret = "s3cr3t-value"
         /// The server's own base URL: nextLinks are absolute.
-        var baseURLForLinks = ""
+        public var baseURLForLinks = ""
     }
 
-    enum Operation: String, Sendable, CaseIterable {
+    public enum Operation: String, Sendable, CaseIterable {
         case virtualMachines = "VM list"
         case virtualMachineStatuses = "VM list (statusOnly)"
         case networkInterfaces = "NIC list"
@@ -52,39 +52,39 @@ final class FakeAzure: Sendable {
         }
     }
 
-    let state: Mutex<State>
+    public let state: Mutex<State>
     private let serverBox = Mutex<FakeHTTPServer?>(nil)
 
-    init(fleet: FakeFleet = FakeFleet()) {
+    public init(fleet: FakeFleet = FakeFleet()) {
         state = Mutex(State(fleet: fleet))
     }
 
-    var baseURL: String { serverBox.withLock { $0?.baseURL ?? "" } }
+    public var baseURL: String { serverBox.withLock { $0?.baseURL ?? "" } }
 
-    func start(tls: Bool = false) async throws {
+    public func start(tls: Bool = false) async throws {
         let server = try await FakeHTTPServer.start(tls: tls) { [self] request in self.handle(request) }
         serverBox.withLock { $0 = server }
         state.withLock { $0.baseURLForLinks = server.baseURL }
     }
 
-    func stop() async {
+    public func stop() async {
         let server = serverBox.withLock { $0 }
         await server?.stop()
     }
 
     // MARK: - Counters
 
-    func count(_ operation: Operation) -> Int { state.withLock { $0.counts[operation] ?? 0 } }
-    var armRequestCount: Int { state.withLock { $0.counts.filter { $0.key.isARM }.values.reduce(0, +) } }
-    var tokenRequestCount: Int {
+    public func count(_ operation: Operation) -> Int { state.withLock { $0.counts[operation] ?? 0 } }
+    public var armRequestCount: Int { state.withLock { $0.counts.filter { $0.key.isARM }.values.reduce(0, +) } }
+    public var tokenRequestCount: Int {
         state.withLock { ($0.counts[.entraToken] ?? 0) + ($0.counts[.imdsToken] ?? 0) + ($0.counts[.appServiceToken] ?? 0) }
     }
-    func resetCounts() { state.withLock { $0.counts = [:]; $0.requests = [] } }
-    var requests: [FakeRequest] { state.withLock { $0.requests } }
+    public func resetCounts() { state.withLock { $0.counts = [:]; $0.requests = [] } }
+    public var requests: [FakeRequest] { state.withLock { $0.requests } }
 
     // MARK: - Routing
 
-    func handle(_ request: FakeRequest) -> FakeResponse {
+    public func handle(_ request: FakeRequest) -> FakeResponse {
         let operation = Self.operation(of: request)
         return state.withLock { state in
             state.counts[operation, default: 0] += 1
@@ -116,7 +116,7 @@ final class FakeAzure: Sendable {
         }
     }
 
-    static func operation(of request: FakeRequest) -> Operation {
+    public static func operation(of request: FakeRequest) -> Operation {
         let path = request.path.lowercased()
         if request.method == "POST", path.hasSuffix("/oauth2/v2.0/token") { return .entraToken }
         if path == "/metadata/identity/oauth2/token" { return .imdsToken }
@@ -169,7 +169,7 @@ final class FakeAzure: Sendable {
         return FakeResponse(status: 200, headers: [("Content-Type", "application/json; charset=utf-8")], body: body)
     }
 
-    struct ErrorResponse: Error {
+    public struct ErrorResponse: Error {
         var response: FakeResponse
         init(_ response: FakeResponse) { self.response = response }
     }
@@ -254,15 +254,15 @@ final class FakeAzure: Sendable {
 
     // MARK: - Payloads (shapes of the official examples)
 
-    static func resourceGroupPath(_ fleet: FakeFleet, _ group: String) -> String {
+    public static func resourceGroupPath(_ fleet: FakeFleet, _ group: String) -> String {
         "/subscriptions/\(fleet.subscriptionID)/resourceGroups/\(group)"
     }
 
-    static func scaleSetID(_ scaleSet: FakeScaleSet, _ fleet: FakeFleet) -> String {
+    public static func scaleSetID(_ scaleSet: FakeScaleSet, _ fleet: FakeFleet) -> String {
         "\(resourceGroupPath(fleet, scaleSet.resourceGroup))/providers/Microsoft.Compute/virtualMachineScaleSets/\(scaleSet.name)"
     }
 
-    static func machineID(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?) -> String {
+    public static func machineID(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?) -> String {
         if let scaleSet {
             let index = machine.name.split(separator: "_").last.map(String.init) ?? "0"
             return "\(scaleSetID(scaleSet, fleet))/virtualMachines/\(index)"
@@ -270,24 +270,24 @@ final class FakeAzure: Sendable {
         return "\(resourceGroupPath(fleet, machine.resourceGroup))/providers/Microsoft.Compute/virtualMachines/\(machine.name)"
     }
 
-    static func nicID(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?) -> String {
+    public static func nicID(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?) -> String {
         if scaleSet != nil { return "\(machineID(machine, fleet, scaleSet: scaleSet))/networkInterfaces/nic0" }
         return "\(resourceGroupPath(fleet, machine.resourceGroup))/providers/Microsoft.Network/networkInterfaces/\(machine.name)-nic"
     }
 
-    static func publicIPID(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?) -> String {
+    public static func publicIPID(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?) -> String {
         if scaleSet != nil { return "\(nicID(machine, fleet, scaleSet: scaleSet))/ipConfigurations/ipconfig1/publicIPAddresses/pip" }
         return "\(resourceGroupPath(fleet, machine.resourceGroup))/providers/Microsoft.Network/publicIPAddresses/\(machine.name)-ip"
     }
 
-    static func statuses(_ machine: FakeMachine) -> [[String: Any]] {
+    public static func statuses(_ machine: FakeMachine) -> [[String: Any]] {
         [
             ["code": "ProvisioningState/succeeded", "level": "Info", "displayStatus": "Provisioning succeeded"],
             ["code": "PowerState/\(machine.powerState)", "level": "Info", "displayStatus": "VM \(machine.powerState)"],
         ]
     }
 
-    static func machinePayload(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?, instanceView: Bool) -> [String: Any] {
+    public static func machinePayload(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?, instanceView: Bool) -> [String: Any] {
         var properties: [String: Any] = [
             "hardwareProfile": ["vmSize": "Standard_D2s_v5"],
             "osProfile": ["computerName": machine.name, "adminUsername": "azureuser"],
@@ -319,7 +319,7 @@ final class FakeAzure: Sendable {
     }
 
     /// What `statusOnly=true` is documented to carry: run-time status; no tags, no network profile.
-    static func statusPayload(_ machine: FakeMachine, _ fleet: FakeFleet) -> [String: Any] {
+    public static func statusPayload(_ machine: FakeMachine, _ fleet: FakeFleet) -> [String: Any] {
         [
             "id": machineID(machine, fleet, scaleSet: nil),
             "name": machine.name,
@@ -329,7 +329,7 @@ final class FakeAzure: Sendable {
         ]
     }
 
-    static func nicPayload(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?) -> [String: Any] {
+    public static func nicPayload(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?) -> [String: Any] {
         let nic = nicID(machine, fleet, scaleSet: scaleSet)
         var ipProperties: [String: Any] = [
             "provisioningState": "Succeeded",
@@ -359,7 +359,7 @@ final class FakeAzure: Sendable {
         ]
     }
 
-    static func publicIPPayload(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?) -> [String: Any] {
+    public static func publicIPPayload(_ machine: FakeMachine, _ fleet: FakeFleet, scaleSet: FakeScaleSet?) -> [String: Any] {
         [
             "name": "\(machine.name)-ip",
             "id": publicIPID(machine, fleet, scaleSet: scaleSet),
@@ -375,7 +375,7 @@ final class FakeAzure: Sendable {
         ]
     }
 
-    static func scaleSetPayload(_ scaleSet: FakeScaleSet, _ fleet: FakeFleet) -> [String: Any] {
+    public static func scaleSetPayload(_ scaleSet: FakeScaleSet, _ fleet: FakeFleet) -> [String: Any] {
         var properties: [String: Any] = ["provisioningState": "Succeeded", "platformFaultDomainCount": 1]
         if let mode = scaleSet.mode { properties["orchestrationMode"] = mode }
         return [
@@ -451,17 +451,17 @@ final class FakeAzure: Sendable {
 
     // MARK: - Helpers
 
-    static func json(_ status: Int, _ object: Any, headers: [(String, String)] = []) -> FakeResponse {
+    public static func json(_ status: Int, _ object: Any, headers: [(String, String)] = []) -> FakeResponse {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return FakeResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")] + headers, body: Array(data))
     }
 
     /// ARM's error shape.
-    static func armError(_ status: Int, _ code: String, _ message: String, headers: [(String, String)] = []) -> FakeResponse {
+    public static func armError(_ status: Int, _ code: String, _ message: String, headers: [(String, String)] = []) -> FakeResponse {
         json(status, ["error": ["code": code, "message": message]], headers: headers)
     }
 
-    static func unsupportedAPIVersion(_ version: String) -> FakeResponse {
+    public static func unsupportedAPIVersion(_ version: String) -> FakeResponse {
         armError(400, "NoRegisteredProviderFound", "No registered resource provider found for API version '\(version)'.")
     }
 }

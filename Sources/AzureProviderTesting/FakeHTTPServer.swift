@@ -5,21 +5,21 @@ import NIOPosix
 import NIOSSL
 
 /// A request as the fakes see it.
-struct FakeRequest: Sendable {
-    var method: String
-    var path: String
-    var query: [String: String]
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
+public struct FakeRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: [String: String]
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
     /// `application/x-www-form-urlencoded` body fields.
-    var form: [String: String] { FakeRequest.decodeQuery(String(decoding: body, as: UTF8.self)) }
+    public var form: [String: String] { FakeRequest.decodeQuery(String(decoding: body, as: UTF8.self)) }
 
-    static func decodeQuery(_ text: String) -> [String: String] {
+    public static func decodeQuery(_ text: String) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -31,24 +31,30 @@ struct FakeRequest: Sendable {
     }
 }
 
-struct FakeResponse: Sendable {
-    var status: Int
-    var headers: [(String, String)] = []
-    var body: [UInt8] = []
+public struct FakeResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)] = []
+    public var body: [UInt8] = []
 
-    static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> FakeResponse {
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> FakeResponse {
         FakeResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8))
     }
 }
 
 /// An HTTP server on 127.0.0.1 with an ephemeral port, answering every request with `handle`; with
 /// `tls`, HTTPS with the test certificate in `Fixtures/azure/tls/` (signed by `test-ca.pem`).
-final class FakeHTTPServer: Sendable {
-    let channel: any Channel
-    let port: Int
-    let tls: Bool
+public final class FakeHTTPServer: Sendable {
+    public let channel: any Channel
+    public let port: Int
+    public let tls: Bool
 
-    var baseURL: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)" }
+    public var baseURL: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)" }
 
     private init(channel: any Channel, port: Int, tls: Bool) {
         self.channel = channel
@@ -56,7 +62,7 @@ final class FakeHTTPServer: Sendable {
         self.tls = tls
     }
 
-    static func start(tls: Bool = false, _ handle: @escaping @Sendable (FakeRequest) -> FakeResponse) async throws -> FakeHTTPServer {
+    public static func start(tls: Bool = false, _ handle: @escaping @Sendable (FakeRequest) -> FakeResponse) async throws -> FakeHTTPServer {
         let sslContext: NIOSSLContext? = try tls ? Self.testServerTLSContext() : nil
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
@@ -73,8 +79,8 @@ final class FakeHTTPServer: Sendable {
         return FakeHTTPServer(channel: channel, port: channel.localAddress?.port ?? 0, tls: tls)
     }
 
-    static func testServerTLSContext() throws -> NIOSSLContext {
-        let directory = Fixtures.root.appendingPathComponent("tls")
+    public static func testServerTLSContext() throws -> NIOSSLContext {
+        let directory = TestPKI.directory
         let chain = try NIOSSLCertificate.fromPEMFile(directory.appendingPathComponent("server-cert.pem").path)
         let key = try NIOSSLPrivateKey(file: directory.appendingPathComponent("server-key.pem").path, format: .pem)
         let configuration = TLSConfiguration.makeServerConfiguration(
@@ -83,7 +89,7 @@ final class FakeHTTPServer: Sendable {
         return try NIOSSLContext(configuration: configuration)
     }
 
-    func stop() async {
+    public func stop() async {
         try? await channel.close()
     }
 }
@@ -141,4 +147,15 @@ extension String {
         let spaced = replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
     }
+}
+
+
+/// The throw-away PKI in `Fixtures/azure/tls/`: a test CA and a server certificate for 127.0.0.1.
+public enum TestPKI {
+    public static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/azure/tls")
+
+    /// For `azure.ca_file` / `haproxy.ca_file`.
+    public static var certificateAuthorityFile: String { directory.appendingPathComponent("test-ca.pem").path }
 }
