@@ -35,7 +35,11 @@ public enum SinkFactory {
         configuration: DiscoverydConfiguration,
         context: WiringContext
     ) throws -> any Sink {
-        throw WiringError.sinkNotBuiltIn(kind: "HAProxy Runtime API", key: "haproxy.runtime_socket")
+        RuntimeAPISink(
+            client: runtimeClient(socket: socket, configuration: configuration),
+            settings: settings,
+            logger: context.logger
+        )
     }
 
     static func makeRuntimeStateReader(
@@ -44,7 +48,23 @@ public enum SinkFactory {
         configuration: DiscoverydConfiguration,
         context: WiringContext
     ) throws -> any HAProxyStateReader {
-        throw WiringError.sinkNotBuiltIn(kind: "HAProxy Runtime API", key: "haproxy.runtime_socket")
+        RuntimeAPISink(
+            client: runtimeClient(socket: socket, configuration: configuration),
+            settings: settings,
+            logger: context.logger
+        )
+    }
+
+    static func runtimeClient(socket: RuntimeSocketAddress, configuration: DiscoverydConfiguration) -> RuntimeAPIClient {
+        let endpoint: RuntimeAPIEndpoint =
+            switch socket {
+            case .unix(let path): .unixSocket(path: path)
+            case .tcp(let host, let port): .tcp(host: host, port: port)
+            }
+        return RuntimeAPIClient(
+            endpoint: endpoint,
+            timeout: .milliseconds(Int64((configuration.haproxy.timeoutSeconds * 1000).rounded()))
+        )
     }
 
     // MARK: - Data Plane API (haproxy.base_url)
@@ -84,3 +104,5 @@ extension HAProxyStateReader {
         ReconcilePlanner(settings: settings).plan(catalog: catalog, actual: try await readManagedBackends())
     }
 }
+
+extension RuntimeAPISink: HAProxyStateReader {}

@@ -72,7 +72,13 @@ public struct ServiceGrouper: Sendable {
             )
         }
 
-        let services = endpointsByKey.map { DiscoveredService(key: $0.key, endpoints: $0.value) }
+        var services: [DiscoveredService] = []
+        services.reserveCapacity(endpointsByKey.count)
+        for key in Array(endpointsByKey.keys) {
+            // Sorting through the subscript sorts in place: no copy of each service's endpoints.
+            endpointsByKey[key]!.sort { $0.instanceID < $1.instanceID }
+            services.append(DiscoveredService(key: key, sortedEndpoints: endpointsByKey[key]!))
+        }
         return GroupingResult(catalog: ServiceCatalog(services), skipped: skipped)
     }
 
@@ -105,18 +111,19 @@ private struct ServiceTags {
     var instancePort: String?
 
     init(_ tags: [String: String], names: TagNames) {
-        // Exact spellings first, as Azure users usually write them; a case-insensitive scan only for a miss.
-        serviceName = tags[names.serviceName]
-        servicePort = tags[names.servicePort]
-        instancePort = tags[names.instancePort]
-        guard serviceName == nil || servicePort == nil || instancePort == nil else { return }
+        // Instances carry a handful of tags: comparing each name beats hashing the three we look for.
+        // An exact spelling wins over one that differs only in case.
+        var exact = (serviceName: false, servicePort: false, instancePort: false)
         for (key, value) in tags {
-            if serviceName == nil, TagName.equal(key, names.serviceName) {
+            if !exact.serviceName, TagName.equal(key, names.serviceName) {
                 serviceName = value
-            } else if servicePort == nil, TagName.equal(key, names.servicePort) {
+                exact.serviceName = key == names.serviceName
+            } else if !exact.servicePort, TagName.equal(key, names.servicePort) {
                 servicePort = value
-            } else if instancePort == nil, TagName.equal(key, names.instancePort) {
+                exact.servicePort = key == names.servicePort
+            } else if !exact.instancePort, TagName.equal(key, names.instancePort) {
                 instancePort = value
+                exact.instancePort = key == names.instancePort
             }
         }
     }
@@ -176,8 +183,14 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension String {
+    private static func isASCIIBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
+    }
+
     func trimmingWhitespace() -> String {
-        guard let first = first, let last = last, first.isWhitespace || last.isWhitespace else { return self }
+        // Most names are plain ASCII with nothing to trim: decide that on bytes, not grapheme clusters.
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if first < 0x80, last < 0x80, !Self.isASCIIBlank(first), !Self.isASCIIBlank(last) { return self }
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }

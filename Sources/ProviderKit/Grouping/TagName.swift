@@ -5,6 +5,8 @@
 /// tried first and full Unicode lower-casing only for non-ASCII names.
 enum TagName {
     static func equal(_ lhs: String, _ rhs: String) -> Bool {
+        // ASCII case folding keeps the length; names of different lengths differ unless non-ASCII.
+        if lhs.utf8.count != rhs.utf8.count, lhs.utf8.allSatisfy({ $0 < 0x80 }) { return false }
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()
         while true {

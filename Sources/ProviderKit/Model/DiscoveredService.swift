@@ -52,8 +52,15 @@ public struct DiscoveredService: Hashable, Sendable {
     public var endpoints: [Endpoint]
 
     public init(key: ServiceKey, endpoints: [Endpoint]) {
+        var endpoints = endpoints
+        endpoints.sort { $0.instanceID < $1.instanceID }
+        self.init(key: key, sortedEndpoints: endpoints)
+    }
+
+    /// For callers that sorted in place already, saving a copy of every endpoint.
+    init(key: ServiceKey, sortedEndpoints: [Endpoint]) {
         self.key = key
-        self.endpoints = endpoints.sorted { $0.instanceID < $1.instanceID }
+        self.endpoints = sortedEndpoints
     }
 }
 

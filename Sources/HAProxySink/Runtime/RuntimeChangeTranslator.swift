@@ -1,0 +1,103 @@
+/// Turns a ``BackendPlan`` into Runtime API commands: the pure half of the Runtime API sink.
+///
+/// - A filled slot is re-addressed and weighted first and put `ready` last, so it never takes traffic
+///   at its old address; a freed slot goes to `maint` first and is re-addressed to the placeholder after.
+/// - Growth beyond the declared slots uses `add server` with the backend's health-check setting, then
+///   `enable health` and `enable server` (HAProxy creates dynamic servers in maintenance, checks off).
+/// - Servers are never deleted: a slot the planner would remove (shrinking) is only kept in maintenance,
+///   so the backend keeps its size until HAProxy is reloaded with a smaller configuration.
+/// - `backup` is a configuration keyword the Runtime API cannot change: the difference is reported, the
+///   rest of the change is applied.
+/// - A running server whose health checks are configured but off (an interrupted `add server`) gets
+///   `enable health`, so a cycle always repairs what the last one left half done.
+public struct RuntimeChangeTranslator: Sendable {
+    public struct Translation: Hashable, Sendable {
+        public var commands: [RuntimeCommand] = []
+        /// One line per written server, for the log.
+        public var changes: [String] = []
+        /// Servers written.
+        public var serversChanged = 0
+        /// What could not be done at runtime.
+        public var warnings: [PlanWarning] = []
+    }
+
+    public init() {}
+
+    public func translate(_ plan: BackendPlan, actual: [RuntimeServerState], usesHealthChecks: Bool) -> Translation {
+        var translation = Translation()
+        let backend = plan.backendName
+        for change in plan.changes {
+            let before = translation.commands.count
+            switch change {
+            case .updateSlot(let from, let to, let fields):
+                let addressChanged = fields.contains(.address) || fields.contains(.port)
+                let freeing = fields.contains(.maintenance) && to.maintenance
+                let filling = fields.contains(.maintenance) && !to.maintenance
+                if freeing {
+                    translation.commands.append(.setState(backend: backend, server: to.name, .maint))
+                }
+                if addressChanged {
+                    translation.commands.append(
+                        .setAddress(backend: backend, server: to.name, address: to.address, port: to.port)
+                    )
+                }
+                if fields.contains(.weight) {
+                    translation.commands.append(.setWeight(backend: backend, server: to.name, weight: to.weight))
+                }
+                if filling {
+                    translation.commands.append(.setState(backend: backend, server: to.name, .ready))
+                }
+                if fields.contains(.backup) {
+                    translation.warnings.append(
+                        PlanWarning(
+                            backend: backend,
+                            message: "\(to.name) should \(to.backup ? "" : "not ")be a backup server, which the "
+                                + "Runtime API cannot change; use haproxy.az_weight_tag or the Data Plane API sink"
+                        )
+                    )
+                }
+                if translation.commands.count > before {
+                    translation.changes.append("\(backend)/\(to.name): \(from) -> \(to)")
+                }
+            case .addSlot(let server):
+                var arguments: [String] = []
+                if usesHealthChecks { arguments.append("check") }
+                arguments += ["weight", String(server.weight)]
+                translation.commands.append(
+                    .addServer(
+                        backend: backend,
+                        server: server.name,
+                        address: server.address,
+                        port: server.port,
+                        arguments: arguments
+                    )
+                )
+                if usesHealthChecks {
+                    translation.commands.append(.enableHealthCheck(backend: backend, server: server.name))
+                }
+                if !server.maintenance {
+                    translation.commands.append(.enableServer(backend: backend, server: server.name))
+                }
+                translation.changes.append("\(backend)/\(server.name): added \(server)")
+            case .removeSlot(let server):
+                // Never `del server`: a free slot stays, in maintenance.
+                if !server.maintenance {
+                    translation.commands.append(.setState(backend: backend, server: server.name, .maint))
+                    translation.changes.append("\(backend)/\(server.name): \(server) -> maint (kept, not deleted)")
+                }
+            }
+            if translation.commands.count > before { translation.serversChanged += 1 }
+        }
+
+        let written = Set(plan.changes.map(\.slotName))
+        for server in actual
+        where !written.contains(server.serverName) && SlotName.index(of: server.serverName) != nil
+            && !server.isInMaintenance && server.hasHealthCheck && !server.checkFlags.contains(.enabled)
+        {
+            translation.commands.append(.enableHealthCheck(backend: backend, server: server.serverName))
+            translation.changes.append("\(backend)/\(server.serverName): health checks enabled")
+            translation.serversChanged += 1
+        }
+        return translation
+    }
+}
