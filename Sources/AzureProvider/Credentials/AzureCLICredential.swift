@@ -10,7 +10,6 @@ struct AzureCLISource: TokenSource {
     var resource: String
     var tenantID: String?
     var timeout: Duration = .seconds(20)
-    var now: @Sendable () -> Date
 
     var arguments: [String] {
         var arguments = ["account", "get-access-token", "--output", "json", "--resource", resource]

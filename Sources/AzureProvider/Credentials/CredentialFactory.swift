@@ -114,8 +114,7 @@ enum CredentialFactory {
             AzureCLISource(
                 executable: configuration.azureCLIPath,
                 resource: configuration.cloud.audience,
-                tenantID: configuration.tenantID.flatMap { $0.isEmpty ? nil : $0 },
-                now: now
+                tenantID: configuration.tenantID.flatMap { $0.isEmpty ? nil : $0 }
             )
         }
 
