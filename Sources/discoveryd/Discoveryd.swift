@@ -40,27 +40,35 @@ struct Discoveryd: AsyncParsableCommand {
             return
         }
 
+        // Trapped before anything slow, so that an early SIGHUP is queued instead of killing the process.
+        let hangups: UnixSignalsSequence? = once ? nil : await UnixSignalsSequence(trapping: .sighup)
         LoggingBootstrap.bootstrap(configuration.logging)
         let logger = Logger(label: "discoveryd")
         logger.info("discoveryd \(DiscoverydVersion.current) starting: \(configuration.summary)")
         let context = WiringContext(logger: logger)
+        let assembly = DaemonAssembly(configuration: configuration, context: context)
         let loop: DiscoveryLoop<ContinuousClock>
         do {
-            loop = try DaemonAssembly(configuration: configuration, context: context).makeLoop()
+            loop = try assembly.makeLoop()
         } catch {
             await context.shutdown.run()
             StandardError.print("discoveryd: \(error)")
             throw ExitCode.failure
         }
 
-        let succeeded = once ? await runOnce(loop, logger: logger) : await runUntilStopped(loop, logger: logger)
+        let succeeded: Bool
+        if let hangups {
+            succeeded = await runUntilStopped(loop, assembly: assembly, hangups: hangups, logger: logger)
+        } else {
+            succeeded = await runOnce(loop)
+        }
         await context.shutdown.run()
         if !succeeded {
             throw ExitCode.failure
         }
     }
 
-    private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>, logger: Logger) async -> Bool {
+    private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>) async -> Bool {
         do {
             let report = try await loop.runOnce()
             print(CycleSummary.line(for: report, sinkName: loop.sink.name))
@@ -71,22 +79,15 @@ struct Discoveryd: AsyncParsableCommand {
         }
     }
 
-    /// The loop and the SIGHUP listener in one service group. Shutdown runs in reverse order: SIGHUP
-    /// handling stops first, then the loop finishes its current cycle.
-    private func runUntilStopped(_ loop: DiscoveryLoop<ContinuousClock>, logger: Logger) async -> Bool {
-        let hangup = await HangupResyncService.sighup {
-            logger.info("SIGHUP: full resync on the next cycle")
-            loop.requestFullResync()
-        }
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [loop, hangup],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
+    /// Until SIGTERM/SIGINT; each SIGHUP asks for a full resync.
+    private func runUntilStopped(
+        _ loop: DiscoveryLoop<ContinuousClock>,
+        assembly: DaemonAssembly,
+        hangups: UnixSignalsSequence,
+        logger: Logger
+    ) async -> Bool {
         do {
-            try await group.run()
+            try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups).run()
             return true
         } catch {
             logger.critical("discoveryd stopped", metadata: ["error": "\(error)"])

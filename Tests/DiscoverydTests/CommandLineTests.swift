@@ -145,3 +145,28 @@ extension CommandLineTests {
         #expect(result.stderr.contains("--validate and --once cannot be combined"))
     }
 }
+
+extension CommandLineTests {
+    @Test("the daemon keeps running through SIGHUP and exits 0 on SIGTERM, even while HAProxy is unreachable")
+    func daemonSignals() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-daemon-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.yaml")
+        try """
+            static: {path: \(RepositoryPaths.fixture("demo/instances.yaml"))}
+            haproxy: {runtime_socket: \(directory.appendingPathComponent("nothing-here.sock").path)}
+            polling: {interval_seconds: 5, backoff_base_seconds: 1}
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let daemon = try binary.start(["-c", config.path])
+        #expect(try await daemon.waitForStderr(containing: "discovery loop starting"))
+        daemon.signal(SIGHUP)
+        #expect(try await daemon.waitForStderr(containing: "SIGHUP: full resync on the next cycle"))
+        #expect(daemon.process.isRunning)
+        daemon.signal(SIGTERM)
+        let result = try daemon.wait()
+        #expect(result.status == 0)
+        #expect(result.stdout.isEmpty)
+    }
+}

@@ -227,3 +227,15 @@ extension ConfigurationErrorTests {
         #expect(loopback.azure?.cloud.resourceManager.absoluteString == "http://127.0.0.1:8443")
     }
 }
+
+extension ConfigurationErrorTests {
+    @Test("an empty subscription id (an empty variable) is named with its list position")
+    func emptySubscription() throws {
+        let single = try loadingError(Self.validPrefix + "azure:\n  subscription_id: \"${SUB:-}\"\n")
+        #expect(single.description == #"config.yaml:6: azure.subscription_id: invalid value ""; expected a subscription id (is the environment variable empty?)"#)
+        let listed = try loadingError(Self.validPrefix + "azure:\n  subscription_id:\n    - a\n    - \"${SUB:-}\"\n")
+        #expect(listed.description == #"config.yaml:8: azure.subscription_id[1]: invalid value ""; expected a subscription id (is the environment variable empty?)"#)
+        let none = try loadingError(Self.validPrefix + "azure:\n  resource_groups: [rg]\n")
+        #expect(none.description.hasPrefix("config.yaml:5: azure.subscription_id: required key is missing"))
+    }
+}

@@ -109,19 +109,17 @@ struct WiringTests {
         #expect(line.hasPrefix("cycle 1: 7 instances from 1 provider -> 2 services, 5 servers; recording:"))
     }
 
-    @Test("a sink kind that is not built in fails with the key that selected it")
-    func sinkSelection() throws {
+    @Test("runtime_socket selects the Runtime API sink, otherwise the Data Plane API sink")
+    func sinkSelection() async throws {
         let runtime = try load("static: {path: instances.yaml}\nhaproxy: {runtime_socket: /run/haproxy.sock}\n")
+        #expect(try DaemonAssembly(configuration: runtime, context: context).makeSink() is RuntimeAPISink)
+
         let dataPlane = try load("static: {path: instances.yaml}\nhaproxy: {password: pw}\n")
-        for (configuration, key) in [(runtime, "haproxy.runtime_socket"), (dataPlane, "haproxy.base_url")] {
-            do {
-                let sink = try DaemonAssembly(configuration: configuration, context: context).makeSink()
-                // Once the sink kind is built in, it must be the one the key selects.
-                #expect(sink.name.contains(key == "haproxy.runtime_socket" ? "runtime" : "dataplane"))
-            } catch let error as WiringError {
-                #expect(error.description.contains(key))
-            }
-        }
+        let shutdown = ShutdownActions()
+        let sink = try DaemonAssembly(configuration: dataPlane, context: WiringContext(logger: context.logger, shutdown: shutdown))
+            .makeSink()
+        #expect(sink is DataPlaneSink)
+        await shutdown.run()
     }
 
     @Test("plan --offline plans every service into new backends, writing nothing")

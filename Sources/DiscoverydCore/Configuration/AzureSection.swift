@@ -72,7 +72,7 @@ public struct AzureSection: Hashable, Sendable, Decodable {
         where subscription.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ConfigurationError.invalidValue(
                 at: ConfigurationKeyPath(container.codingPath + [CodingKeys.subscriptionID])
-                    .appending(subscriptions.elements.count > 1 ? .index(index) : nil),
+                    .appending(subscriptions.isList ? .index(index) : nil),
                 value: "\"\(subscription)\"",
                 expected: "a subscription id (is the environment variable empty?)"
             )

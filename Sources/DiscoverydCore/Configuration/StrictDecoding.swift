@@ -102,6 +102,8 @@ extension ConfigurationWord {
 /// A value written either as one item or as a list of items (`subscription_id`, `static`).
 struct OneOrMany<Element: Decodable>: Decodable {
     var elements: [Element]
+    /// Whether the file used the list form, so that messages can say `key[1]` or just `key`.
+    var isList: Bool
 
     init(from decoder: any Decoder) throws {
         if var list = try? decoder.unkeyedContainer() {
@@ -110,8 +112,10 @@ struct OneOrMany<Element: Decodable>: Decodable {
                 elements.append(try list.decode(Element.self))
             }
             self.elements = elements
+            self.isList = true
         } else {
             self.elements = [try Element(from: decoder)]
+            self.isList = false
         }
     }
 }

@@ -4,9 +4,9 @@ import UnixSignals
 /// Turns SIGHUP into a full resync on the next cycle.
 ///
 /// A service of its own because `ServiceGroup` only knows shutdown signals, and a signal can have only
-/// one handler: SIGHUP must not also be listed in `gracefulShutdownSignals`. The signal is trapped
-/// when the service is made (``sighup(onSignal:)``), not when it starts running, so a SIGHUP during
-/// startup is queued instead of killing the process with the default action.
+/// one handler: SIGHUP must not also be listed in `gracefulShutdownSignals`. The daemon traps the
+/// signal (creates the `UnixSignalsSequence`) before the group starts, so a SIGHUP during startup is
+/// queued instead of killing the process with the default action.
 public struct HangupResyncService<Signals: AsyncSequence & Sendable>: Service where Signals.Element == UnixSignal {
     private let signals: Signals
     private let onSignal: @Sendable () -> Void
@@ -21,12 +21,5 @@ public struct HangupResyncService<Signals: AsyncSequence & Sendable>: Service wh
         for try await _ in signals.cancelOnGracefulShutdown() {
             onSignal()
         }
-    }
-}
-
-extension HangupResyncService where Signals == UnixSignalsSequence {
-    /// Traps SIGHUP now and calls `onSignal` for each one while running.
-    public static func sighup(onSignal: @escaping @Sendable () -> Void) async -> Self {
-        Self(signals: await UnixSignalsSequence(trapping: .sighup), onSignal: onSignal)
     }
 }

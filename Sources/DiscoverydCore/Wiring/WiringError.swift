@@ -6,12 +6,5 @@ public struct WiringError: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    static func sinkNotBuiltIn(kind: String, key: String) -> Self {
-        Self(
-            "the \(kind) sink selected by \(key) is not part of this build of discoveryd; "
-                + "`discoveryd plan --offline` shows what would be applied"
-        )
-    }
-
     public var description: String { message }
 }
