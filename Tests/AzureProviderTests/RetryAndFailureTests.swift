@@ -139,3 +139,22 @@ final class ScriptedTransport: HTTPTransport {
         }
     }
 }
+
+@Suite struct RefusedTokenTests {
+    @Test func aRefusedTokenFailsTheCycleAndTheNextCycleFetchesANewOne() async throws {
+        let fleet = FakeFleet.standard(standalone: 2, uniform: 0, perScaleSet: 0, flexibleMembers: 0)
+        try await FakeAzure.with(fleet) { fake in
+            let provider = try fake.provider()
+            _ = try await provider.fetchInstances()
+            #expect(fake.tokenRequestCount == 1)
+
+            fake.state.withLock { $0.issuedTokens.removeAll() }
+            let error = await #expect(throws: AzureProviderError.self) { _ = try await provider.fetchInstances() }
+            #expect(error?.status == 401)
+            #expect(error?.message.contains("AuthenticationFailed") == true)
+
+            #expect(try await provider.fetchInstances().count == 2)
+            #expect(fake.tokenRequestCount == 2)
+        }
+    }
+}

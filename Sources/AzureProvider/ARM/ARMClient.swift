@@ -75,6 +75,10 @@ public struct ARMClient: Sendable {
             )
         }
         guard response.isSuccess else {
+            if response.status == 401 {
+                // A revoked or otherwise refused token: the next cycle starts with a fresh one.
+                await credential.invalidate()
+            }
             throw Self.statusError(response, url: url)
         }
         do {

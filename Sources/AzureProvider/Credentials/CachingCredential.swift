@@ -32,4 +32,8 @@ actor CachingCredential: TokenCredential {
         cached = token
         return token
     }
+
+    func invalidate() {
+        cached = nil
+    }
 }

@@ -41,6 +41,10 @@ actor ChainedCredential: TokenCredential {
         throw AzureProviderError(.credentialUnavailable, Self.summary(reasons))
     }
 
+    func invalidate() async {
+        await chosen?.invalidate()
+    }
+
     static func summary(_ reasons: [String]) -> String {
         "credential_type default: no credential worked:\n  - " + reasons.joined(separator: "\n  - ")
     }

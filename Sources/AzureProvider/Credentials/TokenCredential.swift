@@ -25,6 +25,13 @@ public struct AccessToken: Sendable, Hashable, CustomStringConvertible {
 /// - Errors never contain a secret, a token or an assertion.
 public protocol TokenCredential: Sendable {
     func accessToken() async throws -> AccessToken
+
+    /// Forgets a cached token that the server refused (HTTP 401), so the next call fetches a new one.
+    func invalidate() async
+}
+
+extension TokenCredential {
+    public func invalidate() async {}
 }
 
 /// Fetches a brand-new token every time; wrapped by ``CachingCredential``.
