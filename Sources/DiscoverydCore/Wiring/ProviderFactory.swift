@@ -9,6 +9,7 @@ import ProviderKit
 public enum ProviderFactory {
     public static let builders: [ProviderBuilder] = [
         .staticFile,
+        .azure,
     ]
 
     public static func makeProviders(

@@ -1,0 +1,156 @@
+import ProviderKit
+
+/// Turns a ``FleetSnapshot`` into instances: pure, no I/O.
+///
+/// Joins on lower-cased ARM ids (ARM ids are case-insensitive). For each machine: the primary NIC
+/// (marked primary, or the only one), its primary IPv4 configuration, the private address without a
+/// `/prefix` suffix, and the public address through the public IP list. Scale-set tags are merged
+/// under the instance's own tags (the instance wins; names compare case-insensitively).
+///
+/// Every machine is reported, whatever its state; ``Result/notes`` says why one cannot be a server
+/// (not running, no address) so the provider can count and log it.
+struct FleetJoin: Sendable {
+    var addressPreference: AzureProviderConfiguration.AddressPreference
+
+    struct Result: Sendable {
+        var instances: [Instance]
+        var notes: [Note]
+    }
+
+    /// Why a reported instance cannot become a server.
+    struct Note: Sendable, Hashable, CustomStringConvertible {
+        var instanceID: InstanceID
+        var reason: Reason
+
+        enum Reason: Sendable, Hashable, CustomStringConvertible {
+            case notRunning(InstanceState)
+            case noPowerState
+            case noNetworkInterface
+            case noPrivateIPv4
+            case noPublicIP
+
+            var description: String {
+                switch self {
+                case .notRunning(let state): "state is \(state)"
+                case .noPowerState: "no power state in the status list (created during the cycle?)"
+                case .noNetworkInterface: "its primary NIC is not in the NIC list"
+                case .noPrivateIPv4: "its primary NIC has no private IPv4 address"
+                case .noPublicIP: "no public IP address (azure.address is public)"
+                }
+            }
+
+            /// A short key for counting.
+            var category: String {
+                switch self {
+                case .notRunning(let state): state.rawValue
+                case .noPowerState: "no power state"
+                case .noNetworkInterface: "no NIC"
+                case .noPrivateIPv4: "no private IPv4"
+                case .noPublicIP: "no public IP"
+                }
+            }
+        }
+
+        var description: String { "\(instanceID): \(reason)" }
+    }
+
+    func join(_ snapshot: FleetSnapshot) -> Result {
+        var instances: [Instance] = []
+        var notes: [Note] = []
+        let scaleSetsByID = Dictionary(
+            snapshot.scaleSets.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { first, _ in first }
+        )
+        let statesByID = Dictionary(
+            snapshot.virtualMachineStatuses.compactMap { vm in
+                vm.properties?.instanceView?.powerState.map { (vm.id.lowercased(), $0) }
+            },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let network = NetworkIndex(nics: snapshot.networkInterfaces, publicIPs: snapshot.publicIPAddresses)
+
+        for vm in snapshot.virtualMachines {
+            let scaleSet = vm.properties?.virtualMachineScaleSet?.key.flatMap { scaleSetsByID[$0] }
+            let isFlexibleMember = vm.properties?.virtualMachineScaleSet?.id != nil
+            let (instance, instanceNotes) = makeInstance(
+                vm,
+                state: statesByID[vm.id.lowercased()],
+                scaleSet: scaleSet,
+                sourceKind: isFlexibleMember ? "azure-vmss-flex" : "azure-vm",
+                network: network
+            )
+            instances.append(instance)
+            notes += instanceNotes
+        }
+
+        for uniform in snapshot.uniformScaleSets {
+            let network = NetworkIndex(nics: uniform.networkInterfaces, publicIPs: uniform.publicIPAddresses)
+            for vm in uniform.instances {
+                let (instance, instanceNotes) = makeInstance(
+                    vm,
+                    state: vm.properties?.instanceView?.powerState,
+                    scaleSet: uniform.scaleSet,
+                    sourceKind: "azure-vmss-uniform",
+                    network: network
+                )
+                instances.append(instance)
+                notes += instanceNotes
+            }
+        }
+        return Result(instances: instances, notes: notes)
+    }
+
+    private func makeInstance(
+        _ vm: VirtualMachine,
+        state: InstanceState?,
+        scaleSet: VirtualMachineScaleSet?,
+        sourceKind: String,
+        network: NetworkIndex
+    ) -> (Instance, [Note]) {
+        let id = InstanceID(vm.id.lowercased())
+        var notes: [Note] = []
+        let state = state ?? .unknown
+        if state == .unknown {
+            notes.append(Note(instanceID: id, reason: .noPowerState))
+        } else if state != .running {
+            notes.append(Note(instanceID: id, reason: .notRunning(state)))
+        }
+
+        let addresses = network.addresses(of: vm)
+        var address = ""
+        switch (addresses, addressPreference) {
+        case (.noNetworkInterface, _):
+            notes.append(Note(instanceID: id, reason: .noNetworkInterface))
+        case (.noPrivateIPv4, _):
+            notes.append(Note(instanceID: id, reason: .noPrivateIPv4))
+        case (.found(let privateAddress, _), .private):
+            address = privateAddress
+        case (.found(_, let publicAddress), .public):
+            if let publicAddress { address = publicAddress } else { notes.append(Note(instanceID: id, reason: .noPublicIP)) }
+        }
+
+        let instance = Instance(
+            id: id,
+            name: vm.name ?? vm.properties?.osProfile?.computerName ?? vm.id,
+            address: address,
+            publicAddress: addresses.publicAddress,
+            region: vm.location ?? scaleSet?.location ?? "",
+            zone: vm.zones?.first ?? nil,
+            tags: TagMerge.merge(base: scaleSet?.tags?.values ?? [:], overriding: vm.tags?.values ?? [:]),
+            state: state,
+            sourceKind: sourceKind
+        )
+        return (instance, notes)
+    }
+}
+
+/// Tag sets merged the way Azure reads them: names are case-insensitive, so an overriding tag replaces
+/// a base tag whatever the spelling of either.
+enum TagMerge {
+    static func merge(base: [String: String], overriding: [String: String]) -> [String: String] {
+        guard !base.isEmpty else { return overriding }
+        let overriddenNames = Set(overriding.keys.map { $0.lowercased() })
+        var merged = base.filter { !overriddenNames.contains($0.key.lowercased()) }
+        merged.merge(overriding) { _, new in new }
+        return merged
+    }
+}

@@ -1,0 +1,98 @@
+import AzureProviderTesting
+import Foundation
+import Synchronization
+import Testing
+
+@testable import AzureProvider
+
+/// `discoveryd` itself, run as a user would, against the fake Azure (HTTPS, trusted through
+/// `azure.ca_file`): configuration → wiring → Azure discovery → output.
+@Suite struct EndToEndTests {
+    static let secret = "s3cr3t-value"
+
+    static func writeConfiguration(for fake: FakeAzure, dataPlane: String = "http://127.0.0.1:9") throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-azure-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let subscription = fake.state.withLock { $0.fleet.subscriptionID }
+        let yaml = """
+            azure:
+              subscription_id: "\(subscription)"
+              credential_type: client_secret
+              tenant_id: contoso.onmicrosoft.com
+              client_id: 11111111-2222-3333-4444-555555555555
+              client_secret: ${TEST_AZURE_CLIENT_SECRET}
+              cloud:
+                resource_manager: \(fake.baseURL)
+                authority_host: \(fake.baseURL)
+              ca_file: \(TestPKI.certificateAuthorityFile)
+            haproxy:
+              base_url: \(dataPlane)
+              username: admin
+              password: not-used-offline
+              backend:
+                name_prefix: azure
+            logging:
+              level: debug
+            """
+        let file = directory.appendingPathComponent("config.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test func planOfflineDiscoversTheFleetThroughTheDaemon() async throws {
+        let binary = try #require(DiscoverydExecutable.locate(), "discoveryd is not built; run swift build first")
+        var fleet = FakeFleet.standard(standalone: 3, uniform: 1, perScaleSet: 2, flexibleMembers: 1)
+        fleet.machines[1].powerState = "deallocated"
+        try await FakeAzure.with(fleet, tls: true) { fake in
+            let config = try Self.writeConfiguration(for: fake)
+            defer { try? FileManager.default.removeItem(at: config.deletingLastPathComponent()) }
+            let result = try await binary.run(
+                ["plan", "--offline", "--format", "json", "-c", config.path],
+                environment: ["TEST_AZURE_CLIENT_SECRET": Self.secret]
+            )
+            #expect(result.status == 0, "stderr: \(result.standardError)")
+            let served = ["10.1.0.4", "10.1.0.6", "10.10.0.4", "10.10.0.5", "10.9.0.4"]
+            for address in served {
+                #expect(result.standardOutput.contains("\"\(address)\""), "\(address) missing from the plan")
+            }
+            #expect(!result.standardOutput.contains("\"10.1.0.5\""), "the deallocated VM must not be planned")
+            // 4 subscription lists + 2 for the tagged Uniform scale set; one token.
+            #expect(fake.armRequestCount == 6)
+            #expect(fake.tokenRequestCount == 1)
+            #expect(!result.standardError.contains(Self.secret))
+        }
+    }
+}
+
+/// The built `discoveryd` executable.
+struct DiscoverydExecutable {
+    struct Result: Sendable {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    let path: String
+
+    static func locate() -> DiscoverydExecutable? {
+        let root = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
+        var candidates = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent("discoveryd").path }
+        candidates.append(root.appendingPathComponent(".build/debug/discoveryd").path)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }.map(DiscoverydExecutable.init(path:))
+    }
+
+    /// Runs to completion with only `environment` (and PATH) set, so the caller's AZURE_* variables
+    /// cannot leak in.
+    func run(_ arguments: [String], environment: [String: String]) async throws -> Result {
+        var environment = environment
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let output = try await ProcessRunner.run(
+            executable: path, arguments: arguments, timeout: .seconds(120), environment: environment
+        )
+        return Result(
+            status: output.status,
+            standardOutput: String(decoding: output.standardOutput, as: UTF8.self),
+            standardError: String(decoding: output.standardError, as: UTF8.self)
+        )
+    }
+}

@@ -1,0 +1,57 @@
+import AsyncHTTPClient
+import AzureProviderTesting
+import Foundation
+import Synchronization
+import Testing
+
+@testable import AzureProvider
+
+/// Requests per discovery cycle at three fleet sizes, printed as a table (run with
+/// `swift test --filter RequestCostTableTests`) and asserted.
+@Suite struct RequestCostTableTests {
+    struct Row {
+        var label: String
+        var fleet: FakeFleet
+        var taggedUniform: Int
+        var expectedRequests: Int
+    }
+
+    /// Pages of 1000 items, as ARM's compute list pages are sized for the tests.
+    static let pageSize = 1000
+
+    static let rows: [Row] = [
+        // 100 VMs + 2 Uniform × 50 + Flexible 10: every list fits one page → 4 + 2 × 2.
+        Row(label: "small", fleet: .standard(standalone: 100, uniform: 2, perScaleSet: 50, flexibleMembers: 10), taggedUniform: 2, expectedRequests: 8),
+        // 1000 VMs + 10 Uniform × 100 + Flexible 20: VM, status and NIC lists hold 1020 → one extra page each.
+        Row(label: "medium", fleet: .standard(standalone: 1000, uniform: 10, perScaleSet: 100, flexibleMembers: 20, untaggedUniform: 5), taggedUniform: 10, expectedRequests: 4 + 20 + 3),
+        // 3000 VMs + 20 Uniform × 150 + Flexible 50: 3050 → 3 extra pages each of the three lists.
+        Row(label: "large", fleet: .standard(standalone: 3000, uniform: 20, perScaleSet: 150, flexibleMembers: 50, untaggedUniform: 10), taggedUniform: 20, expectedRequests: 4 + 40 + 9),
+    ]
+
+    @Test func requestsPerCycleDoNotGrowWithTheFleet() async throws {
+        var lines = [
+            "| fleet | VMs (incl. Flexible) | Uniform sets (tagged) × instances | machines | ARM requests/cycle | token requests (2 cycles) | Prometheus-style (cold) |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for row in Self.rows {
+            let (requests, tokens, machines) = try await FakeAzure.with(row.fleet) { fake in
+                fake.state.withLock { $0.pageSize = Self.pageSize }
+                let provider = try fake.provider()
+                let machines = try await provider.fetchInstances().count
+                let first = fake.armRequestCount
+                let firstTokens = fake.tokenRequestCount
+                fake.resetCounts()
+                _ = try await provider.fetchInstances()
+                #expect(fake.armRequestCount == first, "a second cycle costs the same")
+                return (first, firstTokens + fake.tokenRequestCount, machines)
+            }
+            #expect(requests == row.expectedRequests, "\(row.label)")
+            #expect(tokens == 1, "\(row.label): one token for both cycles")
+            let uniformSets = row.fleet.scaleSets.filter { $0.mode == "Uniform" }
+            lines.append(
+                "| \(row.label) | \(row.fleet.machines.count) | \(uniformSets.count) (\(row.taggedUniform)) × \(uniformSets.first?.instances.count ?? 0) | \(machines) | \(requests) | \(tokens) | \(row.fleet.prometheusStyleRequestCount) |"
+            )
+        }
+        print("Azure discovery: requests per cycle (page size \(Self.pageSize))\n" + lines.joined(separator: "\n"))
+    }
+}

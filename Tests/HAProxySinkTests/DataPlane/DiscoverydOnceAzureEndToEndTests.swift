@@ -1,0 +1,67 @@
+import AzureProviderTesting
+import DiscoverydTesting
+import Foundation
+import HAProxySink
+import Synchronization
+import Testing
+
+/// `discoveryd --once` with an `azure:` and a `haproxy:` section, as a user runs it: the built executable,
+/// the fake Azure (ARM + Entra token endpoint over HTTPS, trusted through `azure.ca_file`) and the fake
+/// Data Plane API.
+@Suite("discoveryd --once: fake Azure → fake Data Plane API")
+struct DiscoverydOnceAzureEndToEndTests {
+    @Test func onceSyncsAzureMachinesIntoHAProxy() async throws {
+        let binary = try #require(DiscoverydExecutable.locate(), "the discoveryd executable is built with the tests")
+        var fleet = FakeFleet.standard(standalone: 3, uniform: 1, perScaleSet: 2, flexibleMembers: 1)
+        fleet.machines[1].powerState = "deallocated"
+        let azure = FakeAzure(fleet: fleet)
+        try await azure.start(tls: true)
+        let api = FakeDataPlaneAPI(apiVersion: .v3)
+        let server = try await FakeDataPlaneServer.start(api)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-azure-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let config = directory.appendingPathComponent("config.yaml")
+        try """
+        azure:
+          subscription_id: "\(fleet.subscriptionID)"
+          credential_type: client_secret
+          tenant_id: contoso.onmicrosoft.com
+          client_id: 11111111-2222-3333-4444-555555555555
+          client_secret: ${AZURE_CLIENT_SECRET}
+          cloud:
+            resource_manager: \(azure.baseURL)
+            authority_host: \(azure.baseURL)
+          ca_file: \(TestPKI.certificateAuthorityFile)
+        haproxy:
+          base_url: \(server.baseURL)
+          api_version: v3
+          username: \(api.username)
+          password: ${DATAPLANE_PASSWORD}
+          backend:
+            name_prefix: azure
+        logging:
+          level: debug
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let secret = azure.state.withLock { $0.acceptedSecret }
+        let environment = ["AZURE_CLIENT_SECRET": secret, "DATAPLANE_PASSWORD": api.password]
+
+        let result = try await binary.run(["--once", "-c", config.path], environment: environment)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret))
+        #expect(!result.stderr.contains(api.password))
+
+        // Running machines of every kind are servers; the deallocated VM is not.
+        let web = api.servers(in: "azure-web-80-westeurope").filter { !$0.isInMaintenance }
+        #expect(Set(web.map(\.address)) == ["10.1.0.4", "10.1.0.6", "10.10.0.4", "10.10.0.5", "10.9.0.4"])
+        #expect(api.counters.commits == 1)
+
+        // One cycle cost 4 subscription lists + 2 for the tagged Uniform scale set, and one token.
+        #expect(azure.armRequestCount == 6)
+        #expect(azure.tokenRequestCount == 1)
+
+        try await server.shutdown()
+        await azure.stop()
+    }
+}
