@@ -163,6 +163,7 @@ let package = Package(
             dependencies: [
                 "AzureProvider",
                 "AzureProviderTesting",
+                "DiscoverydTesting",
                 "ProviderKitTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

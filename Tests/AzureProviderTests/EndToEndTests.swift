@@ -1,4 +1,5 @@
 import AzureProviderTesting
+import DiscoverydTesting
 import Foundation
 import Synchronization
 import Testing
@@ -50,49 +51,16 @@ import Testing
                 ["plan", "--offline", "--format", "json", "-c", config.path],
                 environment: ["TEST_AZURE_CLIENT_SECRET": Self.secret]
             )
-            #expect(result.status == 0, "stderr: \(result.standardError)")
+            #expect(result.status == 0, "stderr: \(result.stderr)")
             let served = ["10.1.0.4", "10.1.0.6", "10.10.0.4", "10.10.0.5", "10.9.0.4"]
             for address in served {
-                #expect(result.standardOutput.contains("\"\(address)\""), "\(address) missing from the plan")
+                #expect(result.stdout.contains("\"\(address)\""), "\(address) missing from the plan")
             }
-            #expect(!result.standardOutput.contains("\"10.1.0.5\""), "the deallocated VM must not be planned")
+            #expect(!result.stdout.contains("\"10.1.0.5\""), "the deallocated VM must not be planned")
             // 4 subscription lists + 2 for the tagged Uniform scale set; one token.
             #expect(fake.armRequestCount == 6)
             #expect(fake.tokenRequestCount == 1)
-            #expect(!result.standardError.contains(Self.secret))
+            #expect(!result.stderr.contains(Self.secret))
         }
-    }
-}
-
-/// The built `discoveryd` executable.
-struct DiscoverydExecutable {
-    struct Result: Sendable {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
-    }
-
-    let path: String
-
-    static func locate() -> DiscoverydExecutable? {
-        let root = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
-        var candidates = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent("discoveryd").path }
-        candidates.append(root.appendingPathComponent(".build/debug/discoveryd").path)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }.map(DiscoverydExecutable.init(path:))
-    }
-
-    /// Runs to completion with only `environment` (and PATH) set, so the caller's AZURE_* variables
-    /// cannot leak in.
-    func run(_ arguments: [String], environment: [String: String]) async throws -> Result {
-        var environment = environment
-        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let output = try await ProcessRunner.run(
-            executable: path, arguments: arguments, timeout: .seconds(120), environment: environment
-        )
-        return Result(
-            status: output.status,
-            standardOutput: String(decoding: output.standardOutput, as: UTF8.self),
-            standardError: String(decoding: output.standardError, as: UTF8.self)
-        )
     }
 }
