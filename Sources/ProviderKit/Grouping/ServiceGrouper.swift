@@ -3,7 +3,8 @@
 ///
 /// Pure and deterministic, so it can run on every cycle and in `plan` alike. Instances that cannot
 /// become servers are reported in ``GroupingResult/skipped`` with the reason instead of being dropped
-/// silently; the caller decides how loudly to say so.
+/// silently; the caller decides how loudly to say so. An id reported twice for the same service is placed
+/// once (the first report) and the other is skipped as ``SkippedInstance/Reason/duplicateID``.
 public struct ServiceGrouper: Sendable {
     public var tagNames: TagNames
     public var filter: TagFilter
@@ -14,72 +15,99 @@ public struct ServiceGrouper: Sendable {
     }
 
     public func group(_ instances: some Sequence<Instance>) -> GroupingResult {
+        // Reading fields in place through the buffer, rather than copying every instance out of an iterator,
+        // saves a retain and release of each of its strings: most of the cost at 100k instances.
+        Array(instances).withUnsafeBufferPointer { group(buffer: $0) }
+    }
+
+    private func group(buffer instances: UnsafeBufferPointer<Instance>) -> GroupingResult {
         var endpointsByKey: [ServiceKey: [Endpoint]] = [:]
         var skipped: [SkippedInstance] = []
-        var seen = Set<InstanceID>(minimumCapacity: instances.underestimatedCount)
-        let checksTags = !filter.allowlist.isEmpty || !filter.denylist.isEmpty
-
-        for instance in instances {
-            guard seen.insert(instance.id).inserted else {
-                skipped.append(SkippedInstance(instance, reason: .duplicateID))
-                continue
+        for index in instances.indices {
+            switch placement(of: instances[index]) {
+            case .endpoint(let key, let endpoint):
+                endpointsByKey[key, default: []].append(endpoint)
+            case .skipped(let reason):
+                skipped.append(SkippedInstance(instances[index], reason: reason))
             }
-            guard instance.state == .running else {
-                skipped.append(SkippedInstance(instance, reason: .notRunning(instance.state)))
-                continue
-            }
-            let tags = ServiceTags(instance.tags, names: tagNames)
-            guard let serviceName = tags.serviceName, let servicePortText = tags.servicePort else {
-                // Untagged machines are the normal case in a subscription; not worth a warning.
-                skipped.append(SkippedInstance(instance, reason: .notTagged))
-                continue
-            }
-            guard !checksTags || filter.admits(instance.tags) else {
-                skipped.append(SkippedInstance(instance, reason: .filteredOut))
-                continue
-            }
-            let trimmedName = serviceName.trimmingWhitespace()
-            guard !trimmedName.isEmpty else {
-                skipped.append(SkippedInstance(instance, reason: .invalidTag(tag: tagNames.serviceName, value: serviceName)))
-                continue
-            }
-            guard let servicePort = Self.port(servicePortText) else {
-                skipped.append(SkippedInstance(instance, reason: .invalidTag(tag: tagNames.servicePort, value: servicePortText)))
-                continue
-            }
-            var port = servicePort
-            if let instancePortText = tags.instancePort {
-                guard let instancePort = Self.port(instancePortText) else {
-                    skipped.append(SkippedInstance(instance, reason: .invalidTag(tag: tagNames.instancePort, value: instancePortText)))
-                    continue
-                }
-                port = instancePort
-            }
-            guard !instance.address.isEmpty else {
-                skipped.append(SkippedInstance(instance, reason: .noAddress))
-                continue
-            }
-            let key = ServiceKey(name: trimmedName, port: servicePort, region: instance.region)
-            endpointsByKey[key, default: []].append(
-                Endpoint(
-                    instanceID: instance.id,
-                    instanceName: instance.name,
-                    address: instance.address,
-                    port: port,
-                    zone: instance.zone,
-                    tags: instance.tags
-                )
-            )
         }
 
+        // Sorting each service's endpoints in place (the arrays are uniquely referenced once the dictionary is
+        // emptied) also puts an id reported twice side by side, so duplicates cost no hashing of long ids.
+        var groups = Array(endpointsByKey)
+        endpointsByKey = [:]
         var services: [DiscoveredService] = []
-        services.reserveCapacity(endpointsByKey.count)
-        for key in Array(endpointsByKey.keys) {
-            // Sorting through the subscript sorts in place: no copy of each service's endpoints.
-            endpointsByKey[key]!.sort { $0.instanceID < $1.instanceID }
-            services.append(DiscoveredService(key: key, sortedEndpoints: endpointsByKey[key]!))
+        services.reserveCapacity(groups.count)
+        for position in groups.indices {
+            // The sort is stable: of an id reported twice, the first report stays.
+            groups[position].value.sort { $0.instanceID < $1.instanceID }
+            Self.removeDuplicateIDs(from: &groups[position].value, into: &skipped)
+            services.append(DiscoveredService(key: groups[position].key, sortedEndpoints: groups[position].value))
         }
         return GroupingResult(catalog: ServiceCatalog(services), skipped: skipped)
+    }
+
+    private enum Placement {
+        case endpoint(ServiceKey, Endpoint)
+        case skipped(SkippedInstance.Reason)
+    }
+
+    /// Where one instance goes. Borrowed, so that reading its fields copies none of its strings.
+    private func placement(of instance: borrowing Instance) -> Placement {
+        guard instance.state == .running else { return .skipped(.notRunning(instance.state)) }
+        let tags = ServiceTags(instance.tags, names: tagNames)
+        guard let serviceName = tags.serviceName, let servicePortText = tags.servicePort else {
+            // Untagged machines are the normal case in a subscription; not worth a warning.
+            return .skipped(.notTagged)
+        }
+        if !filter.allowlist.isEmpty || !filter.denylist.isEmpty, !filter.admits(instance.tags) {
+            return .skipped(.filteredOut)
+        }
+        let trimmedName = serviceName.trimmingWhitespace()
+        guard !trimmedName.isEmpty else {
+            return .skipped(.invalidTag(tag: tagNames.serviceName, value: serviceName))
+        }
+        guard let servicePort = Self.port(servicePortText) else {
+            return .skipped(.invalidTag(tag: tagNames.servicePort, value: servicePortText))
+        }
+        var port = servicePort
+        if let instancePortText = tags.instancePort {
+            guard let instancePort = Self.port(instancePortText) else {
+                return .skipped(.invalidTag(tag: tagNames.instancePort, value: instancePortText))
+            }
+            port = instancePort
+        }
+        guard !instance.address.isEmpty else { return .skipped(.noAddress) }
+        return .endpoint(
+            ServiceKey(name: trimmedName, port: servicePort, region: instance.region),
+            Endpoint(
+                instanceID: instance.id,
+                instanceName: instance.name,
+                address: instance.address,
+                port: port,
+                zone: instance.zone,
+                tags: instance.tags
+            )
+        )
+    }
+
+    private static func removeDuplicateIDs(from sorted: inout [Endpoint], into skipped: inout [SkippedInstance]) {
+        guard sorted.count > 1 else { return }
+        var hasDuplicates = false
+        for index in 1..<sorted.count where sorted[index].instanceID == sorted[index - 1].instanceID {
+            hasDuplicates = true
+            break
+        }
+        guard hasDuplicates else { return }
+        var unique: [Endpoint] = [sorted[0]]
+        for endpoint in sorted.dropFirst() {
+            if endpoint.instanceID == unique[unique.count - 1].instanceID {
+                skipped.append(SkippedInstance(endpoint, reason: .duplicateID))
+            } else {
+                unique.append(endpoint)
+            }
+        }
+        sorted = unique
     }
 
     /// A TCP port from a tag value: decimal digits only (surrounding blanks allowed), 1...65535.
@@ -151,6 +179,12 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
+    init(_ endpoint: Endpoint, reason: Reason) {
+        self.instanceID = endpoint.instanceID
+        self.instanceName = endpoint.instanceName
+        self.reason = reason
+    }
+
     public enum Reason: Hashable, Sendable, CustomStringConvertible {
         case notRunning(InstanceState)
         case notTagged
@@ -174,7 +208,7 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
             case .invalidTag(let tag, let value):
                 "tag \(tag)=\"\(value)\" is not valid (expected a port number 1-65535 or a non-empty name); fix the tag"
             case .noAddress: "has no address"
-            case .duplicateID: "another instance has the same id"
+            case .duplicateID: "another instance of the same service has the same id; placed once"
             }
         }
     }
