@@ -1,26 +1,17 @@
 /// Case-insensitive tag-name matching without allocating, since grouping runs it for every tag of
 /// every instance on every cycle.
 ///
-/// Azure treats tag names case-insensitively; names are ASCII in practice, so ASCII case folding is
-/// tried first and full Unicode lower-casing only for non-ASCII names.
+/// Azure compares tag names ignoring case. Names of different byte lengths never match (the common case,
+/// answered without reading them); equal lengths compare with ASCII case folding, and only names with
+/// non-ASCII letters fall back to full Unicode lower-casing.
 enum TagName {
     static func equal(_ lhs: String, _ rhs: String) -> Bool {
-        // ASCII case folding keeps the length; names of different lengths differ unless non-ASCII.
-        if lhs.utf8.count != rhs.utf8.count, lhs.utf8.allSatisfy({ $0 < 0x80 }) { return false }
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil):
-                return true
-            case (let a?, let b?):
-                if a == b { continue }
-                if a >= 0x80 || b >= 0x80 { return lhs.lowercased() == rhs.lowercased() }
-                if folded(a) != folded(b) { return false }
-            default:
-                return false
-            }
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        for (a, b) in zip(lhs.utf8, rhs.utf8) where a != b {
+            if a >= 0x80 || b >= 0x80 { return lhs.lowercased() == rhs.lowercased() }
+            if folded(a) != folded(b) { return false }
         }
+        return true
     }
 
     private static func folded(_ byte: UInt8) -> UInt8 {
