@@ -465,3 +465,24 @@ public final class FakeAzure: Sendable {
         armError(400, "NoRegisteredProviderFound", "No registered resource provider found for API version '\(version)'.")
     }
 }
+
+extension FakeAzure {
+    /// The `azure:` section of a discoveryd configuration that discovers this fake's fleet over HTTPS, trusting
+    /// the test CA and logging in with the client secret read from `clientSecretVariable`.
+    public func discoverydConfigurationSection(clientSecretVariable: String) -> String {
+        let subscription = state.withLock { $0.fleet.subscriptionID }
+        return """
+            azure:
+              subscription_id: "\(subscription)"
+              credential_type: client_secret
+              tenant_id: contoso.onmicrosoft.com
+              client_id: 11111111-2222-3333-4444-555555555555
+              client_secret: ${\(clientSecretVariable)}
+              cloud:
+                resource_manager: \(baseURL)
+                authority_host: \(baseURL)
+              ca_file: \(TestPKI.certificateAuthorityFile)
+
+            """
+    }
+}

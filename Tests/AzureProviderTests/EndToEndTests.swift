@@ -14,18 +14,7 @@ import Testing
     static func writeConfiguration(for fake: FakeAzure, dataPlane: String = "http://127.0.0.1:9") throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-azure-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let subscription = fake.state.withLock { $0.fleet.subscriptionID }
-        let yaml = """
-            azure:
-              subscription_id: "\(subscription)"
-              credential_type: client_secret
-              tenant_id: contoso.onmicrosoft.com
-              client_id: 11111111-2222-3333-4444-555555555555
-              client_secret: ${TEST_AZURE_CLIENT_SECRET}
-              cloud:
-                resource_manager: \(fake.baseURL)
-                authority_host: \(fake.baseURL)
-              ca_file: \(TestPKI.certificateAuthorityFile)
+        let yaml = fake.discoverydConfigurationSection(clientSecretVariable: "TEST_AZURE_CLIENT_SECRET") + """
             haproxy:
               base_url: \(dataPlane)
               username: admin

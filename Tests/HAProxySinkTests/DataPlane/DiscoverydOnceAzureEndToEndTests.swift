@@ -23,17 +23,7 @@ struct DiscoverydOnceAzureEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let config = directory.appendingPathComponent("config.yaml")
-        try """
-        azure:
-          subscription_id: "\(fleet.subscriptionID)"
-          credential_type: client_secret
-          tenant_id: contoso.onmicrosoft.com
-          client_id: 11111111-2222-3333-4444-555555555555
-          client_secret: ${AZURE_CLIENT_SECRET}
-          cloud:
-            resource_manager: \(azure.baseURL)
-            authority_host: \(azure.baseURL)
-          ca_file: \(TestPKI.certificateAuthorityFile)
+        try (azure.discoverydConfigurationSection(clientSecretVariable: "AZURE_CLIENT_SECRET") + """
         haproxy:
           base_url: \(server.baseURL)
           api_version: v3
@@ -43,7 +33,7 @@ struct DiscoverydOnceAzureEndToEndTests {
             name_prefix: azure
         logging:
           level: debug
-        """.write(to: config, atomically: true, encoding: .utf8)
+        """).write(to: config, atomically: true, encoding: .utf8)
         let secret = azure.state.withLock { $0.acceptedSecret }
         let environment = ["AZURE_CLIENT_SECRET": secret, "DATAPLANE_PASSWORD": api.password]
 
