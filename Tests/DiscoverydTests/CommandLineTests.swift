@@ -28,10 +28,13 @@ struct CommandLineTests {
         #expect(result.stderr.isEmpty)
     }
 
-    @Test("--validate loads the Python daemon's file when its variables are set")
-    func validatePythonExample() throws {
+    @Test(
+        "--validate loads the Python daemon's file, and the extended one, when their variables are set",
+        arguments: ["python-daemon-example.yaml", "discoveryd-extended.yaml"]
+    )
+    func validatePythonExample(_ file: String) throws {
         let result = try binary.run(
-            ["--validate", "--config", "Fixtures/config/python-daemon-example.yaml"],
+            ["--validate", "--config", "Fixtures/config/\(file)"],
             environment: [
                 "AZURE_SUBSCRIPTION_ID": "sub", "AZURE_TENANT_ID": "tenant", "AZURE_CLIENT_ID": "client",
                 "AZURE_CLIENT_SECRET": "do-not-print", "HAPROXY_DATAPLANE_PASSWORD": "do-not-print-either",
@@ -39,6 +42,7 @@ struct CommandLineTests {
         )
         #expect(result.status == 0)
         #expect(result.stdout.contains("1 Azure subscription -> HAProxy Data Plane API v2"))
+        #expect(result.stdout.contains("(linear x1.5)"))
         #expect(!result.stdout.contains("do-not-print"))
     }
 

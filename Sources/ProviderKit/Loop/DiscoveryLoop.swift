@@ -182,11 +182,15 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
 
     private func cycleUntilStopped() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            guard await runCycle(forceFullResync: false) != nil else { return }
+            guard let report = await runCycle(forceFullResync: false) else { return }
             if Task.isShuttingDownGracefully { return }
             let (delay, failures) = state.withLock { state in
                 (
-                    policy.delay(afterConsecutiveFailures: state.consecutiveFailedCycles, using: &state.random),
+                    policy.delay(
+                        afterConsecutiveFailures: state.consecutiveFailedCycles,
+                        cycleDuration: report.duration,
+                        using: &state.random
+                    ),
                     state.consecutiveFailedCycles
                 )
             }
