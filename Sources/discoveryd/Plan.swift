@@ -26,7 +26,10 @@ extension Discoveryd {
         func run() async throws {
             let configuration = try options.load()
             LoggingBootstrap.bootstrap(configuration.logging)
-            let context = WiringContext(logger: Logger(label: "discoveryd.plan"))
+            let context = WiringContext(
+                logger: Logger(label: LoggerName.commandLine.rawValue),
+                makeLogger: { Logger(label: $0) }
+            )
             let changePlan: ChangePlan
             do {
                 changePlan = try await DaemonAssembly(configuration: configuration, context: context).plan(offline: offline)

@@ -8,7 +8,7 @@ extension ProviderBuilder {
         guard let section = configuration.azure else { return [] }
         return try AzureProvider.make(
             AzureProviderConfiguration(section, tagNames: configuration.tags.tagNames),
-            logger: context.logger
+            logger: context.logger(.azureProvider)
         )
     }
 }

@@ -56,7 +56,7 @@ public struct DaemonAssembly: Sendable {
             sink: sink,
             grouper: grouper,
             policy: pollingPolicy,
-            logger: context.logger
+            logger: context.logger(.daemon)
         )
     }
 }

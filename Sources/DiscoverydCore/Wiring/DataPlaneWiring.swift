@@ -8,13 +8,13 @@ enum DataPlaneWiring {
     static func makeSink(settings: HAProxySinkSettings, section: HAProxySection, context: WiringContext) throws
         -> DataPlaneSink
     {
-        let client = try DataPlaneClient(configuration: DataPlaneClientConfiguration(section), logger: context.logger)
+        let client = try DataPlaneClient(configuration: DataPlaneClientConfiguration(section), logger: context.logger(.dataPlaneClient))
         context.shutdown.add { try? await client.shutdown() }
         return DataPlaneSink(
             client: client,
             settings: settings,
             applyMode: section.applyMode == .atomic ? .atomic : .incremental,
-            logger: context.logger
+            logger: context.logger(.dataPlaneSink)
         )
     }
 }

@@ -35,7 +35,7 @@ public enum SinkFactory {
         RuntimeAPISink(
             client: runtimeClient(socket: socket, configuration: configuration),
             settings: settings,
-            logger: context.logger
+            logger: context.logger(.runtimeSink)
         )
     }
 

@@ -5,7 +5,7 @@ extension ProviderBuilder {
     /// One ``StaticFileProvider`` per `static` entry.
     public static let staticFile = ProviderBuilder(kind: "static") { configuration, context in
         configuration.staticFiles.map { file in
-            StaticFileProvider(path: file.resolvedPath, logger: context.logger)
+            StaticFileProvider(path: file.resolvedPath, logger: context.logger(.staticProvider))
         }
     }
 }
