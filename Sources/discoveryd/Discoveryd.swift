@@ -16,7 +16,7 @@ struct Discoveryd: AsyncParsableCommand {
             SIGHUP asks for a full resync on the next cycle. Logs go to stderr.
             """,
         version: DiscoverydVersion.current,
-        subcommands: [Plan.self]
+        subcommands: [Plan.self, Adopt.self]
     )
 
     @OptionGroup var options: ConfigFileOptions
