@@ -136,7 +136,7 @@ public struct JSONLogHandler: LogHandler {
 
     /// `2026-12-01T14:18:20.123456+00:00`: what Python's `datetime.isoformat()` writes for a UTC time (without
     /// the fraction when it is zero).
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
         var seconds = time_t(interval.rounded(.down))
         var microseconds = Int(((interval - interval.rounded(.down)) * 1_000_000).rounded())

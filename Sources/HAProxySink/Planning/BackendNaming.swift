@@ -70,7 +70,7 @@ public struct BackendNaming: Hashable, Sendable {
     /// another tool made with the same scheme (the Python daemon) are recognised for `discoveryd adopt`.
     public func followsScheme(backendName: String) -> Bool {
         guard isManaged(backendName: backendName) else { return false }
-        let parts = backendName.dropFirst(managedPrefix.count).components(separatedBy: separator)
+        let parts = backendName.dropFirst(managedPrefix.count).split(separator: separator, omittingEmptySubsequences: false)
         return parts.indices.contains { index in
             guard index >= 1, !parts[..<index].joined().isEmpty else { return false }
             let part = parts[index]
