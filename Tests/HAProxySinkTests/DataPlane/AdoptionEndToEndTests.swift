@@ -114,6 +114,21 @@ struct AdoptionEndToEndTests {
         #expect(api.writes.dropFirst(writesBeforeOnce).allSatisfy { $0.effect == .runtime })
         #expect(once.stdout.contains("haproxy-dataplane: 19 requests, 15 servers changed, 0 reloads"))
 
+        // Logs (json by default, as in the Python daemon) carry its fields, logger names and events.
+        let lines = try jsonLogLines(once.stderr)
+        let cycle = try #require(lines.first { $0["message"] as? String == "Cycle complete" })
+        #expect(cycle["logger"] as? String == "haproxy_cloud_discovery.daemon")
+        #expect(cycle["level"] as? String == "INFO")
+        #expect(cycle["elapsed_seconds"] is Double || cycle["elapsed_seconds"] is Int)
+        let discovery = try #require(lines.first { $0["message"] as? String == "Discovery complete" })
+        #expect(discovery["total_instances"] as? Int == 15)
+        let reconciling = try #require(lines.first { ($0["message"] as? String)?.hasPrefix("Reconciling service web") == true })
+        #expect(reconciling["message"] as? String == "Reconciling service web (12 instances) -> backend azure-web-8080-westeurope")
+        #expect(reconciling["logger"] as? String == "haproxy_cloud_discovery.haproxy.reconciler")
+        #expect(reconciling["service"] as? String == "web" && reconciling["backend"] as? String == "azure-web-8080-westeurope")
+        let committing = try #require(try jsonLogLines(adopt.stderr).first { ($0["message"] as? String)?.hasPrefix("Committing transaction") == true })
+        #expect(committing["transaction_id"] is String)
+
         var moved: [String] = []
         var drained: [String] = []
         let surviving = Set(instances.map(\.1.id))
@@ -147,6 +162,20 @@ struct AdoptionEndToEndTests {
         #expect((api.counters - settled).writes == 0)
         #expect(!adopt.stderr.contains(api.password) && !once.stderr.contains(api.password))
         try await server.shutdown()
+    }
+}
+
+/// Every line of `text` as a JSON log object with the Python daemon's fixed fields; throws on any other line.
+func jsonLogLines(_ text: String) throws -> [[String: Any]] {
+    let levels: Set<String> = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+    let timestamp = #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/#
+    return try text.split(separator: "\n").map { line in
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+        let time = try #require(object["timestamp"] as? String, "\(line)")
+        #expect(time.wholeMatch(of: timestamp) != nil, "\(time)")
+        #expect(levels.contains(object["level"] as? String ?? ""), "\(line)")
+        #expect(object["logger"] is String && object["message"] is String, "\(line)")
+        return object
     }
 }
 
