@@ -1,51 +1,34 @@
 import Foundation
-import AzureProvider
 import ProviderKit
 
-extension ProviderBuilder {
-    /// One ``AzureProvider`` per subscription of the `azure:` section, sharing one credential.
-    public static let azure = ProviderBuilder(kind: "azure") { configuration, context in
-        guard let section = configuration.azure else { return [] }
-        return try AzureProvider.make(
-            AzureProviderConfiguration(section, tagNames: configuration.tags.tagNames),
-            logger: context.logger
-        )
+/// `azure:` — one ``AzureProvider`` per subscription, sharing one credential.
+public enum AzureProviderKind: ProviderKind {
+    public static let key = "azure"
+    public static let example = "subscription_id: ..."
+
+    public static func makeProviders(from section: AzureSection, context: WiringContext) throws -> [any Provider] {
+        try AzureProvider.make(AzureProviderConfiguration(section, tagNames: context.tagNames), logger: context.logger)
+    }
+
+    public static func summary(of section: AzureSection) -> String {
+        "\(section.subscriptionIDs.count) Azure subscription\(section.subscriptionIDs.count == 1 ? "" : "s")"
     }
 }
 
 extension AzureProviderConfiguration {
-    /// The `azure:` section as the provider's settings (the loader already checked the keys and URLs).
-    init(_ section: AzureSection, tagNames: TagNames) throws {
-        let cloud: AzureCloudEndpoints =
-            section.cloud.name == "custom"
-            ? try .custom(
-                resourceManager: section.cloud.resourceManager.absoluteString,
-                authorityHost: section.cloud.authorityHost.absoluteString
-            )
-            : try .named(section.cloud.name)
+    /// The `azure:` section as the provider's settings (the section already checked its keys and URLs).
+    public init(_ section: AzureSection, tagNames: TagNames) {
         self.init(
             subscriptionIDs: section.subscriptionIDs,
             resourceGroups: section.resourceGroups,
-            credentialKind: CredentialKind(section.credentialType),
+            credentialKind: section.credentialType,
             tenantID: section.tenantID,
             clientID: section.clientID,
             clientSecret: section.clientSecret?.revealed,
-            cloud: cloud,
+            cloud: section.cloud,
             caFile: section.caFile,
-            address: section.address == .public ? .public : .private,
+            address: section.address,
             tagNames: tagNames
         )
-    }
-}
-
-extension AzureProviderConfiguration.CredentialKind {
-    init(_ type: AzureSection.CredentialType) {
-        switch type {
-        case .default: self = .default
-        case .clientSecret: self = .clientSecret
-        case .managedIdentity: self = .managedIdentity
-        case .workloadIdentity: self = .workloadIdentity
-        case .azureCLI: self = .azureCLI
-        }
     }
 }

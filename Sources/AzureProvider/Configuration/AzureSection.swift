@@ -1,4 +1,5 @@
 import Foundation
+import ProviderKit
 
 /// `azure:` — discover VMs and scale-set instances in one or more subscriptions.
 ///
@@ -15,29 +16,16 @@ import Foundation
 public struct AzureSection: Hashable, Sendable, Decodable {
     public var subscriptionIDs: [String]
     public var resourceGroups: [String] = []
-    public var credentialType: CredentialType = .default
+    public var credentialType: AzureProviderConfiguration.CredentialKind = .default
     public var tenantID: String?
     public var clientID: String?
     public var clientSecret: Secret?
-    public var cloud: AzureCloud = .public
+    public var cloud: AzureCloudEndpoints = .azurePublic
     public var caFile: String?
-    public var address: AddressKind = .private
+    public var address: AzureProviderConfiguration.AddressPreference = .private
 
     public init(subscriptionIDs: [String]) {
         self.subscriptionIDs = subscriptionIDs
-    }
-
-    public enum CredentialType: String, ConfigurationWord {
-        case `default`
-        case clientSecret = "client_secret"
-        case managedIdentity = "managed_identity"
-        case workloadIdentity = "workload_identity"
-        case azureCLI = "azure_cli"
-    }
-
-    public enum AddressKind: String, ConfigurationWord {
-        case `private`
-        case `public`
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -86,16 +74,16 @@ public struct AzureSection: Hashable, Sendable, Decodable {
         )
         self.subscriptionIDs = subscriptions.elements
         self.resourceGroups = try container.decode([String].self, forKey: .resourceGroups, default: [])
-        self.credentialType = try container.decode(CredentialType.self, forKey: .credentialType, default: .default)
+        self.credentialType = try container.decode(AzureProviderConfiguration.CredentialKind.self, forKey: .credentialType, default: .default)
         self.tenantID = try container.decodeIfPresent(String.self, forKey: .tenantID)
             ?? context.environment["AZURE_TENANT_ID"].nonEmpty
         self.clientID = try container.decodeIfPresent(String.self, forKey: .clientID)
             ?? context.environment["AZURE_CLIENT_ID"].nonEmpty
         self.clientSecret = try container.decodeIfPresent(Secret.self, forKey: .clientSecret)
             ?? context.environment["AZURE_CLIENT_SECRET"].nonEmpty.map(Secret.init)
-        self.cloud = try container.decode(AzureCloud.self, forKey: .cloud, default: .public)
+        self.cloud = try container.decode(AzureCloudEndpoints.self, forKey: .cloud, default: .azurePublic)
         self.caFile = try container.decodePathIfPresent(forKey: .caFile, decoder: context)
-        self.address = try container.decode(AddressKind.self, forKey: .address, default: .private)
+        self.address = try container.decode(AzureProviderConfiguration.AddressPreference.self, forKey: .address, default: .private)
 
         if credentialType == .clientSecret {
             for (key, present, variable) in [
@@ -112,49 +100,11 @@ public struct AzureSection: Hashable, Sendable, Decodable {
     }
 }
 
-/// The Azure cloud to talk to: its Resource Manager and Entra ID (authority) endpoints.
-public struct AzureCloud: Hashable, Sendable, Decodable, CustomStringConvertible {
-    public var name: String
-    public var resourceManager: URL
-    public var authorityHost: URL
-
-    public init(name: String, resourceManager: URL, authorityHost: URL) {
-        self.name = name
-        self.resourceManager = resourceManager
-        self.authorityHost = authorityHost
-    }
-
-    public static let `public` = AzureCloud(
-        name: "AzurePublic",
-        resourceManager: URL(string: "https://management.azure.com")!,
-        authorityHost: URL(string: "https://login.microsoftonline.com")!
-    )
-    public static let usGovernment = AzureCloud(
-        name: "AzureUSGovernment",
-        resourceManager: URL(string: "https://management.usgovcloudapi.net")!,
-        authorityHost: URL(string: "https://login.microsoftonline.us")!
-    )
-    public static let china = AzureCloud(
-        name: "AzureChina",
-        resourceManager: URL(string: "https://management.chinacloudapi.cn")!,
-        authorityHost: URL(string: "https://login.chinacloudapi.cn")!
-    )
-
-    /// Names as written in this file format, plus the spellings of the Azure CLI and SDKs.
-    static let named: [String: AzureCloud] = [
-        "azurepublic": .public, "azurecloud": .public, "azurepubliccloud": .public,
-        "azureusgovernment": .usGovernment, "azureusgovernmentcloud": .usGovernment,
-        "azurechina": .china, "azurechinacloud": .china,
-    ]
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case resourceManager = "resource_manager"
-        case authorityHost = "authority_host"
-    }
-
+extension AzureCloudEndpoints: Decodable {
+    /// `azure.cloud`: a cloud's name (``named(_:)``), or `{resource_manager: URL, authority_host: URL}`.
     public init(from decoder: any Decoder) throws {
         if let name = try? decoder.singleValueContainer().decode(String.self) {
-            guard let cloud = Self.named[name.lowercased()] else {
+            guard let cloud = try? Self.named(name) else {
                 throw ConfigurationError.invalidValue(
                     at: decoder.codingPath,
                     value: "\"\(name)\"",
@@ -165,13 +115,17 @@ public struct AzureCloud: Hashable, Sendable, Decodable, CustomStringConvertible
             self = cloud
             return
         }
-        let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
-        self.name = "custom"
-        self.resourceManager = try container.decodeHTTPSURL(forKey: .resourceManager)
-        self.authorityHost = try container.decodeHTTPSURL(forKey: .authorityHost)
+        let container = try decoder.strictContainer(keyedBy: CloudCodingKeys.self)
+        self = try Self.custom(
+            resourceManager: container.decodeHTTPSURL(forKey: .resourceManager).absoluteString,
+            authorityHost: container.decodeHTTPSURL(forKey: .authorityHost).absoluteString
+        )
     }
 
-    public var description: String { name }
+    private enum CloudCodingKeys: String, CodingKey, CaseIterable {
+        case resourceManager = "resource_manager"
+        case authorityHost = "authority_host"
+    }
 }
 
 extension KeyedDecodingContainer {
@@ -215,3 +169,7 @@ extension Optional where Wrapped == String {
         return self
     }
 }
+
+// The configuration words of `azure:` are the provider's own types: one definition each.
+extension AzureProviderConfiguration.CredentialKind: ConfigurationWord {}
+extension AzureProviderConfiguration.AddressPreference: ConfigurationWord {}

@@ -1,5 +1,5 @@
 import Foundation
-import HAProxySink
+import ProviderKit
 
 /// `haproxy:` — where and how servers are written.
 ///
@@ -24,7 +24,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
     public var timeoutSeconds: Double = 10
     public var verifySSL = true
     public var caFile: String?
-    public var applyMode: ApplyMode = .incremental
+    public var applyMode: DataPlaneApplyMode = .incremental
     public var runtimeSocket: RuntimeSocketAddress?
     public var backend = BackendSection()
     public var serverSlots = ServerSlotsSection()
@@ -33,19 +33,6 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
     public var backendOptions: [String: [String: JSONValue]] = [:]
 
     public init() {}
-
-    public enum DataPlaneAPIVersion: String, ConfigurationWord {
-        case v2
-        case v3
-        public static var aliases: [String: Self] { ["2": .v2, "3": .v3] }
-    }
-
-    public enum ApplyMode: String, ConfigurationWord {
-        /// One request per changed server, no reload.
-        case incremental
-        /// All changes of a cycle in one Data Plane transaction.
-        case atomic
-    }
 
     /// Which sink the file selects: the Runtime API when a socket is configured.
     public var usesRuntimeAPI: Bool { runtimeSocket != nil }
@@ -93,7 +80,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
         )
         self.verifySSL = try container.decode(Bool.self, forKey: .verifySSL, default: true)
         self.caFile = try container.decodePathIfPresent(forKey: .caFile, decoder: context)
-        self.applyMode = try container.decode(ApplyMode.self, forKey: .applyMode, default: .incremental)
+        self.applyMode = try container.decode(DataPlaneApplyMode.self, forKey: .applyMode, default: .incremental)
         self.runtimeSocket = try container.decodeIfPresent(RuntimeSocketAddress.self, forKey: .runtimeSocket)
         self.backend = try container.decode(BackendSection.self, forKey: .backend, default: BackendSection())
         self.serverSlots = try container.decode(ServerSlotsSection.self, forKey: .serverSlots, default: ServerSlotsSection())
@@ -112,14 +99,9 @@ public struct BackendSection: Hashable, Sendable, Decodable {
     public var namePrefix = "azure"
     public var nameSeparator = "-"
     public var balance = "roundrobin"
-    public var mode: Mode = .http
+    public var mode: BackendMode = .http
 
     public init() {}
-
-    public enum Mode: String, ConfigurationWord {
-        case http
-        case tcp
-    }
 
     /// HAProxy's `balance` algorithms; an argument may follow (`hdr(host)`, `url_param id`).
     static let balanceAlgorithms = [
@@ -159,7 +141,7 @@ public struct BackendSection: Hashable, Sendable, Decodable {
             value: "\"\(balance)\"",
             expected: "an HAProxy balance algorithm: \(Self.balanceAlgorithms.joined(separator: ", "))"
         )
-        self.mode = try container.decode(Mode.self, forKey: .mode, default: .http)
+        self.mode = try container.decode(BackendMode.self, forKey: .mode, default: .http)
     }
 
     static func isBackendNameCharacter(_ character: Character) -> Bool {
@@ -172,18 +154,11 @@ public struct BackendSection: Hashable, Sendable, Decodable {
 /// Slots are created ahead of need so that adding a server never needs a reload. `linear` grows to
 /// `base + ceil((n - base) * growth_factor)`, `exponential` to the smallest `base * growth_factor^k >= n`.
 public struct ServerSlotsSection: Hashable, Sendable, Decodable {
-    public static let minimumBase = 10
-
     public var base = 10
     public var growthFactor = 2.0
-    public var growthType: GrowthType = .exponential
+    public var growthType: SlotPolicy.GrowthType = .exponential
 
     public init() {}
-
-    public enum GrowthType: String, ConfigurationWord {
-        case linear
-        case exponential
-    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case base
@@ -195,12 +170,12 @@ public struct ServerSlotsSection: Hashable, Sendable, Decodable {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.base = try container.decode(Int.self, forKey: .base, default: 10)
         try container.require(
-            base >= Self.minimumBase,
+            base >= SlotPolicy.minimumBase,
             .base,
             value: "\(base)",
-            expected: "a whole number >= \(Self.minimumBase)"
+            expected: "a whole number >= \(SlotPolicy.minimumBase)"
         )
-        self.growthType = try container.decode(GrowthType.self, forKey: .growthType, default: .exponential)
+        self.growthType = try container.decode(SlotPolicy.GrowthType.self, forKey: .growthType, default: .exponential)
         self.growthFactor = try container.decode(Double.self, forKey: .growthFactor, default: 2.0)
         switch growthType {
         case .linear:

@@ -1,63 +1,45 @@
-import HAProxySink
 import ProviderKit
 
-/// Builds the sink the `haproxy:` section selects: the Runtime API when `runtime_socket` is set, else the
-/// Data Plane API. `plan` uses the same sink, through ``PlanningSink``, to plan against HAProxy's current
-/// backends without writing.
-///
-/// **Adding a sink kind** is one edit here: a selection rule in ``makePlanningSink(for:context:)`` and a
-/// `make…` function that builds it from the configuration (a ``PlanningSink``, so `plan` works with it too).
-public enum SinkFactory {
-    public static func makeSink(for configuration: DiscoverydConfiguration, context: WiringContext) throws -> any Sink {
-        try makePlanningSink(for: configuration, context: context)
+/// The Runtime API sink, chosen by `haproxy.runtime_socket`: no Data Plane settings are needed then.
+public enum RuntimeAPISinkKind: SinkKind {
+    public static let name = "HAProxy Runtime API"
+    public static let sectionKey = "haproxy"
+
+    public static func isSelected(by section: HAProxySection?) -> Bool {
+        section?.runtimeSocket != nil
     }
 
-    /// The configured sink, able to plan against HAProxy's actual state (`plan` without `--offline`).
-    public static func makePlanningSink(
-        for configuration: DiscoverydConfiguration,
-        context: WiringContext
-    ) throws -> any PlanningSink {
-        let settings = try HAProxySinkSettings(configuration.haproxy)
-        if let socket = configuration.haproxy.runtimeSocket {
-            return try makeRuntimeSink(socket: socket, settings: settings, configuration: configuration, context: context)
+    public static func makeSink(from section: HAProxySection?, context: WiringContext) throws -> any Sink {
+        let section = section ?? HAProxySection()
+        guard let socket = section.runtimeSocket else {
+            throw ConfigurationError.missingKey(
+                ConfigurationKeyPath([.key("haproxy"), .key("runtime_socket")]),
+                hint: "the Runtime API sink needs the socket, e.g. runtime_socket: /run/haproxy/admin.sock"
+            )
         }
-        return try makeDataPlaneSink(settings: settings, configuration: configuration, context: context)
-    }
-
-    // MARK: - Runtime API (haproxy.runtime_socket)
-
-    static func makeRuntimeSink(
-        socket: RuntimeSocketAddress,
-        settings: HAProxySinkSettings,
-        configuration: DiscoverydConfiguration,
-        context: WiringContext
-    ) throws -> RuntimeAPISink {
-        RuntimeAPISink(
-            client: runtimeClient(socket: socket, configuration: configuration),
-            settings: settings,
+        return RuntimeAPISink(
+            client: runtimeClient(socket: socket, timeoutSeconds: section.timeoutSeconds),
+            settings: try HAProxySinkSettings(section),
             logger: context.logger
         )
     }
 
-    static func runtimeClient(socket: RuntimeSocketAddress, configuration: DiscoverydConfiguration) -> RuntimeAPIClient {
+    public static func summary(of section: HAProxySection?) -> String {
+        let section = section ?? HAProxySection()
+        let socket = section.runtimeSocket.map { "\($0)" } ?? "(none)"
+        return "HAProxy Runtime API at \(socket); \(section.serverSlots.summary)"
+    }
+
+    public static func planOffline(_ catalog: ServiceCatalog, section: HAProxySection?) throws -> (any SinkPlan)? {
+        try HAProxySection.planOffline(catalog, section: section)
+    }
+
+    static func runtimeClient(socket: RuntimeSocketAddress, timeoutSeconds: Double) -> RuntimeAPIClient {
         let endpoint: RuntimeAPIEndpoint =
             switch socket {
             case .unix(let path): .unixSocket(path: path)
             case .tcp(let host, let port): .tcp(host: host, port: port)
             }
-        return RuntimeAPIClient(
-            endpoint: endpoint,
-            timeout: .milliseconds(Int64((configuration.haproxy.timeoutSeconds * 1000).rounded()))
-        )
-    }
-
-    // MARK: - Data Plane API (haproxy.base_url)
-
-    static func makeDataPlaneSink(
-        settings: HAProxySinkSettings,
-        configuration: DiscoverydConfiguration,
-        context: WiringContext
-    ) throws -> DataPlaneSink {
-        try DataPlaneWiring.makeSink(settings: settings, section: configuration.haproxy, context: context)
+        return RuntimeAPIClient(endpoint: endpoint, timeout: .milliseconds(Int64((timeoutSeconds * 1000).rounded())))
     }
 }

@@ -1,5 +1,3 @@
-import ProviderKit
-
 /// A configuration file that cannot be used, with where and why and what to do about it.
 ///
 /// The ``description`` is the whole message a user sees, e.g.
@@ -37,7 +35,7 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
         public static let missingKey = Code(.missingKey)
         /// A value of the wrong YAML type (a list where a string belongs, text where a number belongs).
         public static let wrongType = Code(.wrongType)
-        /// Neither an `azure` nor a `static` provider is configured.
+        /// No registered provider kind has a section in the file.
         public static let noProvider = Code(.noProvider)
 
         public var description: String { base.rawValue }
@@ -72,7 +70,7 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
 }
 
 extension ConfigurationError {
-    static func unknownKey(_ key: String, at codingPath: [any CodingKey], validKeys: [String]) -> Self {
+    public static func unknownKey(_ key: String, at codingPath: [any CodingKey], validKeys: [String]) -> Self {
         let path = ConfigurationKeyPath(codingPath).appending(.key(key))
         let hint: String
         if let suggestion = KeySuggestion.closest(to: key, among: validKeys) {
@@ -83,21 +81,21 @@ extension ConfigurationError {
         return Self(code: .unknownKey, keyPath: path, message: "unknown key \"\(path)\"; \(hint)")
     }
 
-    static func invalidValue(at codingPath: [any CodingKey], value: String, expected: String) -> Self {
+    public static func invalidValue(at codingPath: [any CodingKey], value: String, expected: String) -> Self {
         invalidValue(at: ConfigurationKeyPath(codingPath), value: value, expected: expected)
     }
 
-    static func invalidValue(at path: ConfigurationKeyPath, value: String, expected: String) -> Self {
+    public static func invalidValue(at path: ConfigurationKeyPath, value: String, expected: String) -> Self {
         Self(code: .invalidValue, keyPath: path, message: "\(path): invalid value \(value); expected \(expected)")
     }
 
-    static func missingKey(_ path: ConfigurationKeyPath, hint: String) -> Self {
+    public static func missingKey(_ path: ConfigurationKeyPath, hint: String) -> Self {
         Self(code: .missingKey, keyPath: path, message: "\(path): required key is missing; \(hint)")
     }
 
     /// Translates the errors Yams' decoder throws into the same wording as our own.
     /// - Parameter found: Describes the value at the error's path (`"ten"`, `a list`), when known.
-    init(_ error: DecodingError, found: (ConfigurationKeyPath) -> FoundValue? = { _ in nil }) {
+    public init(_ error: DecodingError, found: (ConfigurationKeyPath) -> FoundValue? = { _ in nil }) {
         switch error {
         case .typeMismatch(let type, let context):
             let path = ConfigurationKeyPath(context.codingPath)
@@ -125,7 +123,7 @@ extension ConfigurationError {
     }
 
     /// What the file holds where a value of another type was expected.
-    enum FoundValue {
+    public enum FoundValue {
         case scalar(String)
         case structure(String)
     }
@@ -146,7 +144,7 @@ extension ConfigurationError {
         }
     }
 
-    func located(in file: String, line: Int?) -> Self {
+    public func located(in file: String, line: Int?) -> Self {
         var located = self
         located.file = file
         located.line = line ?? self.line

@@ -43,11 +43,11 @@ public struct ConfigurationKeyPath: Hashable, Sendable, CustomStringConvertible 
 }
 
 /// The coding key used to see every key of a mapping, known or not.
-struct AnyConfigurationKey: CodingKey, Hashable {
-    var stringValue: String
-    var intValue: Int? { nil }
+public struct AnyConfigurationKey: CodingKey, Hashable, Sendable {
+    public var stringValue: String
+    public var intValue: Int? { nil }
 
-    init(_ stringValue: String) { self.stringValue = stringValue }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { return nil }
+    public init(_ stringValue: String) { self.stringValue = stringValue }
+    public init?(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { return nil }
 }

@@ -1,12 +1,15 @@
 import Foundation
 
+// Strict decoding lives in ProviderKit so that every module decodes its own configuration section with the
+// same messages; the YAML loader that feeds it stays with the daemon (ProviderKit does not import Yams).
+
 // Strict decoding, written once for every section: a section decodes through
 // `decoder.strictContainer(keyedBy: CodingKeys.self)`, and any key of the YAML mapping that is not
 // one of `CodingKeys.allCases` is an error naming its path and the closest valid key.
 
 extension Decoder {
     /// A keyed container that first rejects every key not in `Key.allCases`, in file order.
-    func strictContainer<Key: CodingKey & CaseIterable>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+    public func strictContainer<Key: CodingKey & CaseIterable>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         let everyKey = try container(keyedBy: AnyConfigurationKey.self)
         let validKeys = Key.allCases.map(\.stringValue)
         for key in everyKey.allKeys where !validKeys.contains(key.stringValue) {
@@ -16,22 +19,27 @@ extension Decoder {
     }
 
     /// What the loader knows that a section may need: where the file lives, the environment.
-    var configurationContext: ConfigurationDecodingContext {
+    public var configurationContext: ConfigurationDecodingContext {
         userInfo[ConfigurationDecodingContext.userInfoKey] as? ConfigurationDecodingContext
             ?? ConfigurationDecodingContext(directory: FileManager.default.currentDirectoryPath, environment: [:])
     }
 }
 
 /// Passed to sections through the decoder's `userInfo`.
-struct ConfigurationDecodingContext {
-    static let userInfoKey = CodingUserInfoKey(rawValue: "discoveryd.configuration.context")!
+public struct ConfigurationDecodingContext: Sendable {
+    public static let userInfoKey = CodingUserInfoKey(rawValue: "discoveryd.configuration.context")!
 
     /// The directory of the configuration file; relative paths in it are relative to this.
-    var directory: String
+    public var directory: String
     /// For credential fallbacks such as `AZURE_TENANT_ID`.
-    var environment: [String: String]
+    public var environment: [String: String]
 
-    func resolve(path: String) -> String {
+    public init(directory: String, environment: [String: String]) {
+        self.directory = directory
+        self.environment = environment
+    }
+
+    public func resolve(path: String) -> String {
         if path.hasPrefix("/") { return path }
         return URL(fileURLWithPath: directory, isDirectory: true).appendingPathComponent(path).standardizedFileURL.path
     }
@@ -39,12 +47,12 @@ struct ConfigurationDecodingContext {
 
 extension KeyedDecodingContainer {
     /// The value, or `defaultValue` when the key is absent or explicitly `null`.
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key, default defaultValue: T) throws -> T {
+    public func decode<T: Decodable>(_ type: T.Type, forKey key: Key, default defaultValue: T) throws -> T {
         try decodeIfPresent(type, forKey: key) ?? defaultValue
     }
 
     /// Throws an ``ConfigurationError/Code/invalidValue`` error for `key` unless `condition` holds.
-    func require(
+    public func require(
         _ condition: Bool,
         _ key: Key,
         value: @autoclosure () -> String,
@@ -56,14 +64,14 @@ extension KeyedDecodingContainer {
     }
 
     /// A string that must not be empty or blank.
-    func decodeNonEmptyString(forKey key: Key, default defaultValue: String, expected: String) throws -> String {
+    public func decodeNonEmptyString(forKey key: Key, default defaultValue: String, expected: String) throws -> String {
         let value = try decode(String.self, forKey: key, default: defaultValue)
         try require(!value.trimmingCharacters(in: .whitespaces).isEmpty, key, value: "\"\(value)\"", expected: expected)
         return value
     }
 
     /// A path, resolved against the configuration file's directory.
-    func decodePathIfPresent(forKey key: Key, decoder context: ConfigurationDecodingContext) throws -> String? {
+    public func decodePathIfPresent(forKey key: Key, decoder context: ConfigurationDecodingContext) throws -> String? {
         guard let path = try decodeIfPresent(String.self, forKey: key) else { return nil }
         try require(!path.isEmpty, key, value: "\"\"", expected: "a file path (or leave the key out)")
         return context.resolve(path: path)
@@ -100,12 +108,12 @@ extension ConfigurationWord {
 }
 
 /// A value written either as one item or as a list of items (`subscription_id`, `static`).
-struct OneOrMany<Element: Decodable>: Decodable {
-    var elements: [Element]
+public struct OneOrMany<Element: Decodable>: Decodable {
+    public var elements: [Element]
     /// Whether the file used the list form, so that messages can say `key[1]` or just `key`.
-    var isList: Bool
+    public var isList: Bool
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         if var list = try? decoder.unkeyedContainer() {
             var elements: [Element] = []
             while !list.isAtEnd {

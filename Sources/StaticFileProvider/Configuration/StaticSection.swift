@@ -1,3 +1,5 @@
+import ProviderKit
+
 /// `static:` — instances read from a YAML or JSON file (see the README for its format).
 ///
 /// The section is a mapping, or a list of mappings for several files. Keys: `path` (required),

@@ -7,9 +7,11 @@ struct ConfigFileOptions: ParsableArguments {
     var config = "discoveryd.yaml"
 
     /// Loads the file, or prints the error to stderr and exits 1.
-    func load() throws -> DiscoverydConfiguration {
+    /// - Parameter requiresSinkSettings: `false` when no sink is built (`plan --offline`).
+    func load(requiresSinkSettings: Bool = true) throws -> DiscoverydConfiguration {
         do {
-            return try ConfigurationLoader().load(path: config)
+            let options = DiscoverydConfiguration.DecodingOptions(requiresSinkSettings: requiresSinkSettings)
+            return try ConfigurationLoader(options: options).load(path: config)
         } catch {
             StandardError.print("discoveryd: \(error)")
             throw ExitCode.failure

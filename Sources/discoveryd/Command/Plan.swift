@@ -1,7 +1,7 @@
 import ArgumentParser
 import DiscoverydCore
-import HAProxySink
 import Logging
+import ProviderKit
 
 extension Discoveryd {
     /// `discoveryd plan`: what a cycle would change, without changing anything.
@@ -17,14 +17,14 @@ extension Discoveryd {
 
         @OptionGroup var options: ConfigFileOptions
 
-        @Flag(help: "Plan against an empty HAProxy without connecting to it.")
+        @Flag(help: "Plan against an empty HAProxy without connecting to it; needs no sink settings.")
         var offline = false
 
         @Option(help: "Output format: table or json.")
         var format: Format = .table
 
         func run() async throws {
-            let configuration = try options.load()
+            let configuration = try options.load(requiresSinkSettings: !offline)
             LoggingBootstrap.bootstrap(configuration.logging)
             let context = WiringContext(logger: Logger(label: "discoveryd.plan"))
             let changePlan: ChangePlan
@@ -39,9 +39,9 @@ extension Discoveryd {
             switch format {
             case .table:
                 print(changePlan.header)
-                print(PlanRenderer.text(changePlan.plan), terminator: "")
+                print(changePlan.plan.text, terminator: "")
             case .json:
-                print(try PlanRenderer.json(changePlan.plan))
+                print(try changePlan.plan.json())
             }
         }
     }

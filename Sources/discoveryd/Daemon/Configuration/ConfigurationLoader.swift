@@ -1,4 +1,5 @@
 import Foundation
+import ProviderKit
 import Yams
 
 /// Reads a configuration file: environment interpolation on the raw text, YAML parsing, strict
@@ -6,9 +7,15 @@ import Yams
 public struct ConfigurationLoader: Sendable {
     /// Source of `${NAME}` values and credential fallbacks; the process environment by default.
     public var environment: [String: String]
+    /// The registered kinds, and whether the selected sink's own rules are checked (not for `plan --offline`).
+    public var options: DiscoverydConfiguration.DecodingOptions
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        options: DiscoverydConfiguration.DecodingOptions = .init()
+    ) {
         self.environment = environment
+        self.options = options
     }
 
     /// Loads the file at `path`.
@@ -51,7 +58,10 @@ public struct ConfigurationLoader: Sendable {
             return try YAMLDecoder().decode(
                 DiscoverydConfiguration.self,
                 from: root,
-                userInfo: [ConfigurationDecodingContext.userInfoKey: context]
+                userInfo: [
+                    ConfigurationDecodingContext.userInfoKey: context,
+                    DiscoverydConfiguration.DecodingOptions.userInfoKey: options,
+                ]
             )
         } catch let error as ConfigurationError {
             throw error.located(in: file, line: NodeLocator.line(of: error.keyPath, in: root))

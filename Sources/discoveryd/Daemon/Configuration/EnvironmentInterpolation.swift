@@ -1,3 +1,4 @@
+import ProviderKit
 import Foundation
 
 /// Replaces `${NAME}` and `${NAME:-default}` in the raw configuration text.

@@ -1,3 +1,4 @@
+import ProviderKit
 import Logging
 
 /// `logging:` — how much the daemon says, and in which shape. Logs go to stderr; stdout carries only

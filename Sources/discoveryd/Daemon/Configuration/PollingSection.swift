@@ -1,3 +1,4 @@
+import ProviderKit
 /// `polling:` — how often providers are asked, and how failures back off.
 ///
 /// Keys (defaults in brackets): `interval_seconds` [`30`, >= 5], `jitter_seconds` [`5`, >= 0],

@@ -9,8 +9,11 @@ public struct DaemonAssembly: Sendable {
     public let configuration: DiscoverydConfiguration
     public let context: WiringContext
 
+    /// `context.tagNames` is replaced by the `tags:` section's, so that providers read the configured tags.
     public init(configuration: DiscoverydConfiguration, context: WiringContext) {
         self.configuration = configuration
+        var context = context
+        context.tagNames = configuration.tags.tagNames
         self.context = context
     }
 
@@ -31,12 +34,14 @@ public struct DaemonAssembly: Sendable {
         )
     }
 
+    /// Every provider of every configured provider kind, in registration order.
     public func makeProviders() throws -> [any Provider] {
-        try ProviderFactory.makeProviders(for: configuration, context: context)
+        try configuration.providers.flatMap { try $0.makeProviders(context: context) }
     }
 
+    /// The sink the file selects.
     public func makeSink() throws -> any Sink {
-        try SinkFactory.makeSink(for: configuration, context: context)
+        try configuration.sink.makeSink(context: context)
     }
 
     /// The loop for the daemon and `--once`: real providers, the configured sink.
