@@ -114,6 +114,13 @@ let package = Package(
             path: "Sources/discoveryd/Command",
             swiftSettings: swiftSettings
         ),
+        // The README's "Adding a provider" example, compiled and tested so that it cannot drift from the API.
+        .target(
+            name: "ExampleProvider",
+            dependencies: ["ProviderKit"],
+            path: "Examples/HostsFileProvider",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DiscoverydTesting",
             swiftSettings: swiftSettings
@@ -171,6 +178,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ExampleProviderTests",
+            dependencies: [
+                "ExampleProvider", "DiscoverydCore", "ProviderKit", "ProviderKitTesting",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
