@@ -4,6 +4,9 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
+// One loopback HTTP server for every fake (Azure, the Data Plane API, …): a fake is a function from
+// ``FakeRequest`` to ``FakeResponse``; this file owns the sockets, TLS and HTTP framing.
+
 /// A request as the fakes see it.
 public struct FakeRequest: Sendable {
     public var method: String
@@ -11,6 +14,14 @@ public struct FakeRequest: Sendable {
     public var query: [String: String]
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+
+    public init(method: String, path: String, query: [String: String], headers: [(name: String, value: String)], body: [UInt8]) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
 
     public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
@@ -35,11 +46,14 @@ public struct FakeResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)] = []
     public var body: [UInt8] = []
+    /// Close the connection without answering (a dropped connection).
+    public var dropConnection = false
 
-    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], dropConnection: Bool = false) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.dropConnection = dropConnection
     }
 
     public static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> FakeResponse {
@@ -63,7 +77,30 @@ public final class FakeHTTPServer: Sendable {
     }
 
     public static func start(tls: Bool = false, _ handle: @escaping @Sendable (FakeRequest) -> FakeResponse) async throws -> FakeHTTPServer {
-        let sslContext: NIOSSLContext? = try tls ? Self.testServerTLSContext() : nil
+        try await start(sslContext: tls ? Self.testServerTLSContext() : nil, handle)
+    }
+
+    /// HTTPS with this PEM certificate chain and key (a test that brings its own PKI), or plain HTTP for `nil`.
+    public static func start(
+        certificate: (chain: String, key: String)?,
+        _ handle: @escaping @Sendable (FakeRequest) -> FakeResponse
+    ) async throws -> FakeHTTPServer {
+        let sslContext = try certificate.map { certificate in
+            try NIOSSLContext(
+                configuration: TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(certificate.chain).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: certificate.key, format: .pem))
+                )
+            )
+        }
+        return try await start(sslContext: sslContext, handle)
+    }
+
+    private static func start(
+        sslContext: NIOSSLContext?,
+        _ handle: @escaping @Sendable (FakeRequest) -> FakeResponse
+    ) async throws -> FakeHTTPServer {
+        let tls = sslContext != nil
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -124,6 +161,10 @@ private final class RequestHandler: ChannelInboundHandler {
                 body: body
             )
             let response = handle(request)
+            if response.dropConnection {
+                context.close(promise: nil)
+                return
+            }
             var headers = HTTPHeaders(response.headers)
             headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
             let responseHead = HTTPResponseHead(
@@ -132,6 +173,9 @@ private final class RequestHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            if !head.isKeepAlive {
+                context.close(promise: nil)
+            }
             self.head = nil
         }
     }
