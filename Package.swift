@@ -132,6 +132,18 @@ let package = Package(
             path: "Examples/HostsFileProvider",
             swiftSettings: swiftSettings
         ),
+        // A real HAProxy, loopback HTTP servers behind it and a traffic probe, for the end-to-end suites.
+        .target(
+            name: "HAProxyTesting",
+            dependencies: [
+                "HAProxySink",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DiscoverydTesting",
             swiftSettings: swiftSettings
@@ -167,6 +179,7 @@ let package = Package(
                 "DiscoverydTesting",
                 "AzureProviderTesting",
                 "HTTPTestSupport",
+                "HAProxyTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -206,6 +219,7 @@ let package = Package(
             dependencies: [
                 "DiscoverydCore",
                 "AzureProvider",
+                "HAProxyTesting",
                 "discoveryd",
                 "ProviderKit",
                 "ProviderKitTesting",

@@ -1,17 +1,29 @@
 /// Writes the haproxy.cfg an E2E test runs: a Runtime API socket, one loopback frontend per backend,
 /// and backends with pre-allocated slots as the Runtime API sink documents them.
-struct HAProxyConfiguration {
-    struct Backend {
-        var name: String
-        var frontendPort: Int
-        var slots = 10
-        var check = true
+public struct HAProxyConfiguration: Sendable {
+    public struct Backend: Sendable {
+        public var name: String
+        public var frontendPort: Int
+        public var slots = 10
+        public var check = true
+
+        public init(name: String, frontendPort: Int, slots: Int = 10, check: Bool = true) {
+            self.name = name
+            self.frontendPort = frontendPort
+            self.slots = slots
+            self.check = check
+        }
     }
 
-    var runtimeSocket: String
-    var backends: [Backend]
+    public var runtimeSocket: String
+    public var backends: [Backend]
 
-    var text: String {
+    public init(runtimeSocket: String, backends: [Backend]) {
+        self.runtimeSocket = runtimeSocket
+        self.backends = backends
+    }
+
+    public var text: String {
         var lines = [
             "global",
             "    stats socket \(runtimeSocket) level admin",

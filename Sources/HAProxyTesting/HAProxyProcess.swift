@@ -5,23 +5,23 @@ import HAProxySink
 ///
 /// Always used through ``withRunning(configuration:in:_:)``, which stops it whatever happens, so a failed
 /// test leaves no process behind.
-final class HAProxyProcess: @unchecked Sendable {
+public final class HAProxyProcess: @unchecked Sendable {
     /// The `haproxy` binary, or nil where HAProxy is not installed (the E2E tests then skip).
-    static let executable: String? = {
+    public static let executable: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let candidates = path.split(separator: ":").map { "\($0)/haproxy" } + ["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    static var isInstalled: Bool { executable != nil }
+    public static var isInstalled: Bool { executable != nil }
 
-    let configurationFile: URL
-    let runtimeEndpoint: RuntimeAPIEndpoint
+    public let configurationFile: URL
+    public let runtimeEndpoint: RuntimeAPIEndpoint
     private let logFile: URL
     // Only touched from the test's task, one call at a time.
     private var process: Process?
 
-    var runtime: RuntimeAPIClient { RuntimeAPIClient(endpoint: runtimeEndpoint, timeout: .seconds(5)) }
+    public var runtime: RuntimeAPIClient { RuntimeAPIClient(endpoint: runtimeEndpoint, timeout: .seconds(5)) }
 
     private init(configurationFile: URL, runtimeEndpoint: RuntimeAPIEndpoint, logFile: URL) {
         self.configurationFile = configurationFile
@@ -30,7 +30,7 @@ final class HAProxyProcess: @unchecked Sendable {
     }
 
     /// Writes `configuration` to `directory/haproxy.cfg`, starts HAProxy on it, runs `body`, stops HAProxy.
-    static func withRunning<Result: Sendable>(
+    public static func withRunning<Result: Sendable>(
         configuration: String,
         runtimeEndpoint: RuntimeAPIEndpoint,
         in directory: URL,
@@ -55,7 +55,7 @@ final class HAProxyProcess: @unchecked Sendable {
     }
 
     /// Starts HAProxy and waits until its Runtime API answers.
-    func start() async throws {
+    public func start() async throws {
         guard let executable = Self.executable else { throw HarnessError("haproxy is not installed") }
         let check = Process()
         check.executableURL = URL(fileURLWithPath: executable)
@@ -89,7 +89,7 @@ final class HAProxyProcess: @unchecked Sendable {
     }
 
     /// Stops HAProxy (SIGTERM, then SIGKILL after 5 s) and waits for it to exit.
-    func stop() {
+    public func stop() {
         guard let process, process.isRunning else {
             self.process = nil
             return
@@ -105,18 +105,18 @@ final class HAProxyProcess: @unchecked Sendable {
     }
 
     /// A stop and a fresh start on the same configuration: every runtime change is lost.
-    func restart() async throws {
+    public func restart() async throws {
         stop()
         try await start()
     }
 
-    struct Info: Hashable, Sendable {
-        var pid: Int
-        var uptimeSeconds: Int
+    public struct Info: Hashable, Sendable {
+        public var pid: Int
+        public var uptimeSeconds: Int
     }
 
     /// HAProxy's own process id and uptime, from `show info`: how a test proves there was no reload.
-    func info() async throws -> Info {
+    public func info() async throws -> Info {
         let answer = try await runtime.query(RuntimeCommand("show info", acceptance: .anyAnswer))
         var fields: [String: String] = [:]
         for line in answer.split(separator: "\n") {
@@ -130,7 +130,7 @@ final class HAProxyProcess: @unchecked Sendable {
     }
 
     /// `srvN` → `address:port` of the backend's servers that take traffic, from `show servers state`.
-    func activeSlots(backend: String) async throws -> [String: String] {
+    public func activeSlots(backend: String) async throws -> [String: String] {
         let servers = try ServersStateParser.parse(try await runtime.query(.showServersState))
         var result: [String: String] = [:]
         for server in servers where server.backendName == backend && !server.isInMaintenance {
@@ -144,7 +144,7 @@ final class HAProxyProcess: @unchecked Sendable {
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct HarnessError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -7,15 +7,15 @@ import Synchronization
 ///
 /// Used as the "instances" behind a real HAProxy: the body of a response through HAProxy tells which
 /// server took the request, and ``requests`` tells whether a removed server still gets any.
-final class NameHTTPServer: Sendable {
-    let name: String
-    let host: String
-    let port: Int
+public final class NameHTTPServer: Sendable {
+    public let name: String
+    public let host: String
+    public let port: Int
     private let counter: RequestCounter
     private let channel: any Channel
 
     /// Requests answered so far.
-    var requests: Int { counter.value }
+    public var requests: Int { counter.value }
 
     private init(name: String, host: String, port: Int, counter: RequestCounter, channel: any Channel) {
         self.name = name
@@ -26,7 +26,7 @@ final class NameHTTPServer: Sendable {
     }
 
     /// Binds `host:port` (port 0: an ephemeral one) and starts answering.
-    static func start(name: String, host: String, port: Int = 0) async throws -> NameHTTPServer {
+    public static func start(name: String, host: String, port: Int = 0) async throws -> NameHTTPServer {
         let counter = RequestCounter()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -45,12 +45,12 @@ final class NameHTTPServer: Sendable {
         return NameHTTPServer(name: name, host: host, port: boundPort, counter: counter, channel: channel)
     }
 
-    func stop() async {
+    public func stop() async {
         try? await channel.close()
     }
 
     /// Starts one server per `(name, host)`, runs `body`, and stops them all whatever happens.
-    static func withServers<Result: Sendable>(
+    public static func withServers<Result: Sendable>(
         _ specs: [(name: String, host: String)],
         _ body: ([String: NameHTTPServer]) async throws -> Result
     ) async throws -> Result {

@@ -5,15 +5,15 @@ import NIOHTTP1
 import NIOPosix
 
 /// Sends real HTTP requests through HAProxy and tells which server answered each.
-struct TrafficProbe {
-    var url: String
+public struct TrafficProbe: Sendable {
+    public var url: String
 
-    init(port: Int) {
+    public init(port: Int) {
         url = "http://127.0.0.1:\(port)/"
     }
 
     /// Who answered one request: the server's name, or `HTTP <status>` (503: no server available).
-    func send() async throws -> String {
+    public func send() async throws -> String {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Connection", value: "close")
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
@@ -23,20 +23,20 @@ struct TrafficProbe {
     }
 
     /// How many of `count` sequential requests each server answered.
-    func distribution(of count: Int) async throws -> [String: Int] {
+    public func distribution(of count: Int) async throws -> [String: Int] {
         var answers: [String: Int] = [:]
         for _ in 0..<count { answers[try await send(), default: 0] += 1 }
         return answers
     }
 
     /// The set of servers answering `count` requests.
-    func responders(_ count: Int = 24) async throws -> Set<String> {
+    public func responders(_ count: Int = 24) async throws -> Set<String> {
         Set(try await distribution(of: count).keys)
     }
 
     /// Polls until `count` consecutive requests are answered by exactly `expected`; returns the time it took,
     /// or nil after `timeout`.
-    func waitForResponders(
+    public func waitForResponders(
         _ expected: Set<String>,
         count: Int = 12,
         timeout: Duration
@@ -52,7 +52,7 @@ struct TrafficProbe {
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (for HAProxy's frontend and stats socket).
-func freeLoopbackPort() async throws -> Int {
+public func freeLoopbackPort() async throws -> Int {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .bind(host: "127.0.0.1", port: 0)
         .get()
@@ -63,7 +63,7 @@ func freeLoopbackPort() async throws -> Int {
 }
 
 /// A fresh directory for one test's files, removed by `body`'s caller through ``withTemporaryDirectory``.
-func withTemporaryDirectory<Result: Sendable>(_ body: (URL) async throws -> Result) async throws -> Result {
+public func withTemporaryDirectory<Result: Sendable>(_ body: (URL) async throws -> Result) async throws -> Result {
     // Unix socket paths are limited to ~100 bytes: keep the directory short.
     let directory = URL(fileURLWithPath: "/tmp/dd-e2e-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

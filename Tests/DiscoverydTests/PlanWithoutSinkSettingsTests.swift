@@ -3,21 +3,8 @@ import Foundation
 import Testing
 
 /// `plan --offline` builds no sink, so it needs no sink settings; running and `--validate` still do.
-@Suite("plan --offline without sink settings")
-struct PlanWithoutSinkSettingsTests {
-    let binary: DiscoverydBinary
-
-    init() throws {
-        binary = try #require(DiscoverydBinary.locate(), "the discoveryd executable was not built")
-    }
-
-    func temporaryConfig(_ yaml: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-plan-\(UUID().uuidString).yaml")
-        try yaml.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
-
-    @Test("a file with only a static section plans with the default backend naming and exits 0")
+extension CommandLineTests {
+    @Test("plan --offline on a file with only a static section plans with the default backend naming and exits 0")
     func staticOnly() throws {
         let path = try temporaryConfig("static: {path: \(RepositoryPaths.fixture("demo/instances.yaml"))}\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -44,7 +31,7 @@ struct PlanWithoutSinkSettingsTests {
         }
     }
 
-    @Test("an azure section without credentials fails on the azure keys, not on haproxy")
+    @Test("plan --offline with an azure section without credentials fails on the azure keys, not on haproxy")
     func azureNeedsItsCredentials() throws {
         let path = try temporaryConfig(
             """
@@ -60,7 +47,7 @@ struct PlanWithoutSinkSettingsTests {
         #expect(!result.stderr.contains("haproxy"))
     }
 
-    @Test("a haproxy section that is present is still checked strictly offline")
+    @Test("plan --offline still checks a haproxy section that is present")
     func presentSinkSectionIsStillStrict() throws {
         let path = try temporaryConfig(
             """

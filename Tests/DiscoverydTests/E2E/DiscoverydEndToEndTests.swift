@@ -1,5 +1,6 @@
 import Foundation
 import HAProxySink
+import HAProxyTesting
 import Testing
 
 /// The whole product against a real HAProxy: the `discoveryd` binary with the static-file provider and the

@@ -1,5 +1,6 @@
 import DiscoverydTesting
 import Foundation
+import HAProxyTesting
 
 /// The real `discoveryd` binary, run by a test as a subprocess with a generated configuration.
 ///
