@@ -52,14 +52,7 @@ public struct DataPlaneAdopter: Sendable {
             let outcome = try await client.commitTransaction(id: transaction.id)
             return outcome.reloaded
         } catch {
-            do {
-                try await client.deleteTransaction(id: transaction.id)
-            } catch {
-                logger.error(
-                    "could not delete transaction; delete it by hand",
-                    metadata: ["transaction_id": "\(transaction.id)", "error": "\(error)"]
-                )
-            }
+            await client.abort(transaction, because: error, logger: logger)
             if let failure = error as? DataPlaneError, failure.isRetryableConflict {
                 throw DataPlaneError(
                     code: failure.code,

@@ -225,7 +225,7 @@ public actor DataPlaneSink: PlanningSink {
             logger.info("Committing transaction \(transaction.id)", metadata: ["transaction_id": "\(transaction.id)"])
             outcome = try await client.commitTransaction(id: transaction.id)
         } catch {
-            await abort(transaction, because: error)
+            await client.abort(transaction, because: error, logger: logger)
             throw error
         }
         // Only now, with the commit accepted, do these count as done.
@@ -243,22 +243,6 @@ public actor DataPlaneSink: PlanningSink {
         return outcome.configurationVersion ?? version + 1
     }
 
-    /// Deletes a transaction that will not be committed. The original error matters more than a failure
-    /// here, which is only logged (the API expires nothing by itself, so it is worth saying).
-    private func abort(_ transaction: DataPlaneTransaction, because error: any Error) async {
-        logger.warning(
-            "aborting transaction",
-            metadata: ["transaction_id": "\(transaction.id)", "error": "\(error)"]
-        )
-        do {
-            try await client.deleteTransaction(id: transaction.id)
-        } catch {
-            logger.error(
-                "could not delete transaction; delete it by hand",
-                metadata: ["transaction_id": "\(transaction.id)", "error": "\(error)"]
-            )
-        }
-    }
 
     /// One line per backend that changes, in the Python daemon's words and fields (`service`, `backend`).
     private func logReconciling(_ plan: DataPlanePlan) {
