@@ -122,6 +122,28 @@ extension CommandLineTests {
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("adress"))
     }
+
+    @Test("a provider's error reads as a sentence naming the file, line and fix: no type names, no source locations")
+    func providerErrorReadsAsASentence() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "static: {path: fleet.yaml}\nhaproxy: {runtime_socket: /run/haproxy.sock}\n"
+            .write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+        try "instances:\n  - id: web-1\n    address: 10.0.0.1\n    region: r\n    tagz: {a: b}\n"
+            .write(to: directory.appendingPathComponent("fleet.yaml"), atomically: true, encoding: .utf8)
+
+        let result = try binary.run(["plan", "-c", directory.appendingPathComponent("config.yaml").path])
+        #expect(result.status == 1)
+        let fleet = directory.appendingPathComponent("fleet.yaml").path
+        #expect(
+            result.stderr.hasPrefix(
+                #"discoveryd plan: static provider \#(fleet):5: instances[0] (id "web-1"): unknown key "tagz"; did you mean "tags"?"#
+            ),
+            "\(result.stderr)"
+        )
+        #expect(!result.stderr.contains("DiscoveryError") && !result.stderr.contains(".swift:"))
+    }
 }
 
 extension CommandLineTests {
