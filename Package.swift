@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ProviderKit", targets: ["ProviderKit"]),
         .library(name: "ProviderKitTesting", targets: ["ProviderKitTesting"]),
         .library(name: "StaticFileProvider", targets: ["StaticFileProvider"]),
+        .library(name: "HTTPSupport", targets: ["HTTPSupport"]),
         .library(name: "AzureProvider", targets: ["AzureProvider"]),
         .library(name: "HAProxySink", targets: ["HAProxySink"]),
         .executable(name: "discoveryd", targets: ["discoveryd"]),
@@ -52,15 +53,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // HTTP plumbing every API client shares (TLS trust, timeouts, bounded bodies, retries); no ProviderKit.
         .target(
-            name: "AzureProvider",
+            name: "HTTPSupport",
             dependencies: [
-                "ProviderKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AzureProvider",
+            dependencies: [
+                "ProviderKit",
+                "HTTPSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -89,12 +99,10 @@ let package = Package(
             name: "HAProxySink",
             dependencies: [
                 "ProviderKit",
+                "HTTPSupport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -191,9 +199,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HTTPSupportTests",
+            dependencies: [
+                "HTTPSupport",
+                "HTTPTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AzureProviderTests",
             dependencies: [
                 "AzureProvider",
+                "HTTPSupport",
                 "AzureProviderTesting",
                 "DiscoverydTesting",
                 "ProviderKitTesting",

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import ProviderKit
 
 /// Everything an ``AzureProvider`` needs, already validated into typed values (the YAML section is

@@ -1,29 +1,36 @@
 import AsyncHTTPClient
-import Foundation
 import NIOCore
 import NIOHTTP1
-import NIOSSL
-import Synchronization
 
-/// ``HTTPTransport`` over async-http-client.
+/// ``HTTPTransport`` over async-http-client, with a cap on the size of an answer.
 public struct AsyncHTTPTransport: HTTPTransport {
-    /// Bodies above this are refused: ARM pages are a few MB at most.
-    public static let maximumBodyBytes = 64 * 1024 * 1024
+    /// The default cap on a response body: API pages are a few MB at most.
+    public static let defaultMaximumBodyBytes = 64 * 1024 * 1024
 
     let client: HTTPClient
+    /// Answers with a larger body fail with ``HTTPTransportError/Code/bodyTooLarge``.
+    public var maximumBodyBytes: Int
 
-    public init(client: HTTPClient) {
+    public init(client: HTTPClient, maximumBodyBytes: Int = Self.defaultMaximumBodyBytes) {
         self.client = client
+        self.maximumBodyBytes = maximumBodyBytes
     }
 
-    /// The shared client when no extra CA is needed; else one process-wide client per CA file, so the
-    /// clients live as long as the daemon (they are never shut down, and never leaked per cycle).
-    public static func make(caFile: String?) throws -> AsyncHTTPTransport {
-        guard let caFile else { return AsyncHTTPTransport(client: .shared) }
-        return AsyncHTTPTransport(client: try ClientsByCAFile.shared.client(caFile: caFile))
+    /// A transport on the process-wide client for `trust` (see ``SharedHTTPClients``); `configurationKey`
+    /// names the setting in errors about the CA file (e.g. `azure.ca_file`).
+    public static func make(
+        trust: TLSTrust = TLSTrust(),
+        configurationKey: String,
+        maximumBodyBytes: Int = Self.defaultMaximumBodyBytes
+    ) throws -> AsyncHTTPTransport {
+        AsyncHTTPTransport(
+            client: try SharedHTTPClients.shared.client(trust: trust, configurationKey: configurationKey),
+            maximumBodyBytes: maximumBodyBytes
+        )
     }
 
     public func send(_ request: HTTPRequestData, timeout: Duration) async throws -> HTTPResponseData {
+        let requestName = "\(request.method) \(URLRedaction.withoutQuery(request.url))"
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers {
@@ -33,15 +40,22 @@ public struct AsyncHTTPTransport: HTTPTransport {
             outgoing.body = .bytes(ByteBuffer(bytes: body))
         }
         let response: HTTPClientResponse
+        do {
+            response = try await client.execute(outgoing, timeout: .nanoseconds(timeout.wholeNanoseconds))
+        } catch {
+            throw HTTPTransportError(.noAnswer, "\(requestName) failed: \(error)")
+        }
         let body: ByteBuffer
         do {
-            response = try await client.execute(outgoing, timeout: .nanoseconds(Int64(timeout.nanoseconds)))
-            body = try await response.body.collect(upTo: Self.maximumBodyBytes)
-        } catch {
-            throw AzureProviderError(
-                .requestFailed,
-                "\(request.method) \(URLRedaction.withoutQuery(request.url)) failed: \(error)"
+            body = try await response.body.collect(upTo: maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw HTTPTransportError(
+                .bodyTooLarge,
+                "\(requestName) answered with more than \(maximumBodyBytes) bytes; refusing to read further",
+                status: Int(response.status.code)
             )
+        } catch {
+            throw HTTPTransportError(.noAnswer, "\(requestName): the answer broke off: \(error)")
         }
         return HTTPResponseData(
             status: Int(response.status.code),
@@ -51,58 +65,20 @@ public struct AsyncHTTPTransport: HTTPTransport {
     }
 }
 
-/// Process-wide HTTP clients trusting an extra CA file, one per file.
-final class ClientsByCAFile: Sendable {
-    static let shared = ClientsByCAFile()
-
-    private let clients = Mutex<[String: HTTPClient]>([:])
-
-    func client(caFile: String) throws -> HTTPClient {
-        try clients.withLock { clients in
-            if let existing = clients[caFile] { return existing }
-            let client = HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: HTTPClient.Configuration(tlsConfiguration: try Self.tlsConfiguration(caFile: caFile))
-            )
-            clients[caFile] = client
-            return client
-        }
-    }
-
-    /// System trust roots plus the certificates in `caFile`; certificate verification stays on.
-    static func tlsConfiguration(caFile: String) throws -> TLSConfiguration {
-        let certificates: [NIOSSLCertificate]
-        do {
-            certificates = try NIOSSLCertificate.fromPEMFile(caFile)
-        } catch {
-            throw AzureProviderError.invalidConfiguration(
-                "azure.ca_file: cannot read PEM certificates from \(caFile) (\(error)); point it at a readable PEM file"
-            )
-        }
-        guard !certificates.isEmpty else {
-            throw AzureProviderError.invalidConfiguration(
-                "azure.ca_file: \(caFile) contains no PEM certificate; point it at a PEM CA bundle"
-            )
-        }
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.additionalTrustRoots = [.certificates(certificates)]
-        configuration.certificateVerification = .fullVerification
-        return configuration
-    }
-}
-
 extension Duration {
-    var nanoseconds: Int64 {
+    /// The duration in whole nanoseconds, as NIO's `TimeAmount` wants it.
+    var wholeNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
-    var seconds: Double { Double(nanoseconds) / 1_000_000_000 }
+    var wholeMilliseconds: Int64 { wholeNanoseconds / 1_000_000 }
 }
 
-/// Query strings may carry tokens (`$skiptoken`) and are noise in logs.
-enum URLRedaction {
-    static func withoutQuery(_ url: String) -> String {
+/// Query strings may carry tokens (`$skiptoken`, signatures) and are noise in logs.
+public enum URLRedaction {
+    /// `url` without its query string.
+    public static func withoutQuery(_ url: String) -> String {
         guard let index = url.firstIndex(of: "?") else { return url }
         return String(url[..<index])
     }

@@ -2,15 +2,30 @@ import Logging
 
 /// Sends a request through a transport, retrying as a ``RetryPolicy`` says.
 ///
-/// Returns the last answer (success or not) once no retry is left; throws the transport's error when
-/// the last attempt got no answer. Cancellation stops the retries.
-struct RetryingSender: Sendable {
-    var transport: any HTTPTransport
-    var policy: RetryPolicy
-    var timeout: Duration
-    var logger: Logger
+/// ## Contract
+/// - Returns the first 2xx answer, or the last answer (whatever its status) once no retry is left; throws
+///   the transport's error when the last attempt got no answer.
+/// - `makeRequest` runs before every attempt, so a retry can carry a fresh token.
+/// - Cancellation stops the retries; a cancelled attempt is not retried.
+/// - Logs each retry at debug level as "`<client>`: retrying request", with the URL without its query.
+public struct RetryingSender: Sendable {
+    public var transport: any HTTPTransport
+    public var policy: RetryPolicy
+    /// Per attempt, connect to last byte.
+    public var timeout: Duration
+    /// Who sends, for the log line (e.g. `azure`).
+    public var client: String
+    public var logger: Logger
 
-    func send(_ makeRequest: () async throws -> HTTPRequestData) async throws -> HTTPResponseData {
+    public init(transport: any HTTPTransport, policy: RetryPolicy, timeout: Duration, client: String, logger: Logger) {
+        self.transport = transport
+        self.policy = policy
+        self.timeout = timeout
+        self.client = client
+        self.logger = logger
+    }
+
+    public func send(_ makeRequest: () async throws -> HTTPRequestData) async throws -> HTTPResponseData {
         var attempt = 0
         while true {
             try Task.checkCancellation()
@@ -30,12 +45,12 @@ struct RetryingSender: Sendable {
                 return try outcome.get()
             }
             logger.debug(
-                "azure: retrying request",
+                "\(client): retrying request",
                 metadata: [
                     "url": "\(URLRedaction.withoutQuery(request.url))",
                     "status": "\(response.map { String($0.status) } ?? "no answer")",
                     "attempt": "\(attempt)",
-                    "delay_ms": "\(delay.nanoseconds / 1_000_000)",
+                    "delay_ms": "\(delay.wholeMilliseconds)",
                 ]
             )
             try await policy.sleep(delay)
