@@ -95,6 +95,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The fake Data Plane API (v2 and v3) over the shared loopback server, for every suite that needs one.
+        .target(
+            name: "DataPlaneTesting",
+            dependencies: [
+                "HAProxySink",
+                "HTTPTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HAProxySink",
             dependencies: [
@@ -184,17 +194,12 @@ let package = Package(
             dependencies: [
                 "HAProxySink",
                 "ProviderKitTesting",
-                "DiscoverydTesting",
-                "AzureProviderTesting",
-                "HTTPTestSupport",
+                "DataPlaneTesting",
                 "HAProxyTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -246,6 +251,8 @@ let package = Package(
                 "HAProxySink",
                 "StaticFileProvider",
                 "DiscoverydTesting",
+                "DataPlaneTesting",
+                "AzureProviderTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

@@ -1,21 +1,26 @@
 import HAProxySink
 
 /// What the fake's haproxy.cfg holds: backends with their servers, in file order.
-struct FakeHAProxyConfiguration: Hashable, Sendable {
-    struct Backend: Hashable, Sendable {
-        var fields: [String: JSONValue]
+public struct FakeHAProxyConfiguration: Hashable, Sendable {
+    public struct Backend: Hashable, Sendable {
+        public var fields: [String: JSONValue]
         /// In file order; each is a `server` object as the API returns it.
-        var servers: [[String: JSONValue]] = []
+        public var servers: [[String: JSONValue]] = []
 
-        func serverIndex(_ name: String) -> Int? {
+        public init(fields: [String: JSONValue], servers: [[String: JSONValue]] = []) {
+            self.fields = fields
+            self.servers = servers
+        }
+
+        public func serverIndex(_ name: String) -> Int? {
             servers.firstIndex { $0["name"]?.stringValue == name }
         }
     }
 
-    private(set) var backendNames: [String] = []
-    private(set) var backends: [String: Backend] = [:]
+    public private(set) var backendNames: [String] = []
+    public private(set) var backends: [String: Backend] = [:]
 
-    subscript(backend name: String) -> Backend? {
+    public subscript(backend name: String) -> Backend? {
         get { backends[name] }
         set {
             if let newValue {
@@ -27,5 +32,5 @@ struct FakeHAProxyConfiguration: Hashable, Sendable {
         }
     }
 
-    var orderedBackends: [Backend] { backendNames.compactMap { backends[$0] } }
+    public var orderedBackends: [Backend] { backendNames.compactMap { backends[$0] } }
 }
