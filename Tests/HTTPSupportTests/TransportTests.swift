@@ -19,7 +19,7 @@ import Testing
             var policy = RetryPolicy(sleep: sleeper.sleep)
             policy.jitter = { 1.0 }
             let sender = RetryingSender(
-                transport: try AsyncHTTPTransport.make(configurationKey: "test.ca_file"), policy: policy, timeout: .seconds(5),
+                transport: try AsyncHTTPTransport.make(configurationKey: "test.ca_file"), policy: policy, timeout: .seconds(30),
                 client: "test", logger: Logger(label: "test")
             )
             let built = Mutex(0)
@@ -43,7 +43,7 @@ import Testing
             let sleeper = RecordingSleeper()
             let sender = RetryingSender(
                 transport: try AsyncHTTPTransport.make(configurationKey: "test.ca_file"),
-                policy: RetryPolicy(maximumRetries: 2, sleep: sleeper.sleep), timeout: .seconds(5), client: "test",
+                policy: RetryPolicy(maximumRetries: 2, sleep: sleeper.sleep), timeout: .seconds(30), client: "test",
                 logger: Logger(label: "test")
             )
             let response = try await sender.send { HTTPRequestData(url: server.baseURL + "/") }
@@ -57,14 +57,14 @@ import Testing
         try await withServer({ _ in FakeResponse(status: 200, body: Array(repeating: 0x41, count: 4096)) }) { server in
             let transport = try AsyncHTTPTransport.make(configurationKey: "test.ca_file", maximumBodyBytes: 1024)
             let error = try await #require(throws: HTTPTransportError.self) {
-                _ = try await transport.send(HTTPRequestData(url: server.baseURL + "/big?sig=secret"), timeout: .seconds(5))
+                _ = try await transport.send(HTTPRequestData(url: server.baseURL + "/big?sig=secret"), timeout: .seconds(30))
             }
             #expect(error.code == .bodyTooLarge)
             #expect(error.status == 200)
             #expect(error.message.contains("GET \(server.baseURL)/big answered with more than 1024 bytes"))
             #expect(!error.message.contains("secret"))
             let small = try AsyncHTTPTransport.make(configurationKey: "test.ca_file", maximumBodyBytes: 4096)
-            #expect(try await small.send(HTTPRequestData(url: server.baseURL + "/big"), timeout: .seconds(5)).body.count == 4096)
+            #expect(try await small.send(HTTPRequestData(url: server.baseURL + "/big"), timeout: .seconds(30)).body.count == 4096)
         }
     }
 
@@ -93,10 +93,10 @@ import Testing
             let trusting = try AsyncHTTPTransport.make(
                 trust: TLSTrust(caFile: TestPKI.certificateAuthorityFile), configurationKey: "test.ca_file"
             )
-            #expect(try await trusting.send(request, timeout: .seconds(5)).status == 200)
+            #expect(try await trusting.send(request, timeout: .seconds(30)).status == 200)
 
             let unverified = try AsyncHTTPTransport.make(trust: TLSTrust(verifiesCertificates: false), configurationKey: "test.ca_file")
-            #expect(try await unverified.send(request, timeout: .seconds(5)).status == 200)
+            #expect(try await unverified.send(request, timeout: .seconds(30)).status == 200)
         }
     }
 }
