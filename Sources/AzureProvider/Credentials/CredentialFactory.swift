@@ -107,7 +107,7 @@ enum CredentialFactory {
                 resource: configuration.cloud.audience,
                 clientID: clientID,
                 sender: sender(configuration.managedIdentityRetry),
-                probe: probing ? ManagedIdentitySource.Probe(sender: sender(probePolicy, timeout: .seconds(1))) : nil,
+                probe: probing ? ManagedIdentitySource.Probe(sender: sender(probePolicy, timeout: configuration.managedIdentityProbeTimeout)) : nil,
                 now: now
             )
         }
