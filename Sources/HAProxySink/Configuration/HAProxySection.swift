@@ -173,29 +173,29 @@ public struct ServerSlotsSection: Hashable, Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.base = try container.decode(Int.self, forKey: .base, default: 10)
-        try container.require(
-            base >= SlotPolicy.minimumBase,
-            .base,
-            value: "\(base)",
-            expected: "a whole number >= \(SlotPolicy.minimumBase)"
-        )
+        // SlotPolicy is the one validation of these values; this maps its errors to the key path.
+        try container.mapping(.base) { () throws(HAProxySinkSettingsError) in try SlotPolicy.validate(base: base) }
         self.growthType = try container.decode(SlotPolicy.GrowthType.self, forKey: .growthType, default: .linear)
         self.growthFactor = try container.decode(Double.self, forKey: .growthFactor, default: 1.5)
-        switch growthType {
-        case .linear:
-            try container.require(
-                growthFactor > 0 && growthFactor.isFinite,
-                .growthFactor,
-                value: "\(growthFactor)",
-                expected: "a number > 0 for linear growth"
-            )
-        case .exponential:
-            try container.require(
-                growthFactor > 1 && growthFactor.isFinite,
-                .growthFactor,
-                value: "\(growthFactor)",
-                expected: "a number > 1 for exponential growth (e.g. 2.0)"
-            )
+        try container.mapping(.growthFactor) { () throws(HAProxySinkSettingsError) in
+            try SlotPolicy.validate(growthFactor: growthFactor, for: growthType)
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Runs a sink type's validation and reports its error at `key` of this section, with its value and
+    /// what is expected, as every configuration error reads.
+    fileprivate func mapping(_ key: Key, _ validate: () throws(HAProxySinkSettingsError) -> Void) throws {
+        do {
+            try validate()
+        } catch {
+            guard let value = error.value, let expected = error.expected else {
+                throw ConfigurationError(
+                    code: .invalidValue, keyPath: ConfigurationKeyPath(codingPath + [key]), message: error.description
+                )
+            }
+            throw ConfigurationError.invalidValue(at: codingPath + [key], value: value, expected: expected)
         }
     }
 }

@@ -46,7 +46,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
 
     private struct State {
         var store: SnapshotStore
-        var warnings = WarningTracker()
+        var warnings = WarnOnce<SkippedInstance>()
         var random: any RandomNumberGenerator & Sendable
         var cycle = 0
         var consecutiveFailedCycles = 0

@@ -40,7 +40,7 @@ public actor DataPlaneSink: PlanningSink {
     private var assignments: [String: [InstanceID: String]] = [:]
     /// Warnings already logged; a standing condition (a foreign server in a backend) is logged once, not
     /// every cycle.
-    private var loggedWarnings: Set<PlanWarning> = []
+    private var planWarnings = WarnOnce<PlanWarning>()
 
     public init(
         client: DataPlaneClient,
@@ -256,11 +256,9 @@ public actor DataPlaneSink: PlanningSink {
     }
 
     private func logNewWarnings(_ warnings: [PlanWarning]) {
-        let current = Set(warnings)
-        for warning in warnings where !loggedWarnings.contains(warning) {
+        for warning in planWarnings.newWarnings(warnings) {
             logger.warning("\(warning)")
         }
-        loggedWarnings = current
     }
 
     private func record(_ change: ServerChange, in backend: String, reloaded: Bool, report: inout SinkReport) {

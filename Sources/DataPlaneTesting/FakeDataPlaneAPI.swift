@@ -22,10 +22,10 @@ import Synchronization
 /// - v2 wraps GET lists in `{_version, data}` and addresses servers with `?backend=`; v3 answers bare
 ///   lists under `/backends/{parent_name}/servers`. Servers of a missing backend list as empty (200).
 /// - Errors are `{code, message}`; GETs and errors carry `Configuration-Version`.
-final class FakeDataPlaneAPI: Sendable {
-    let apiVersion: DataPlaneAPIVersion
-    let username: String
-    let password: String
+public final class FakeDataPlaneAPI: Sendable {
+    public let apiVersion: DataPlaneAPIVersion
+    public let username: String
+    public let password: String
 
     private let state: Mutex<State>
 
@@ -36,7 +36,7 @@ final class FakeDataPlaneAPI: Sendable {
 
     static let maxOpenTransactions = 20
 
-    init(
+    public init(
         apiVersion: DataPlaneAPIVersion,
         username: String = "admin",
         password: String = "s3cret",
@@ -51,29 +51,29 @@ final class FakeDataPlaneAPI: Sendable {
 
     // MARK: Test controls and inspection
 
-    var counters: FakeCounters { state.withLock { $0.counters } }
-    var version: Int { state.withLock { $0.version } }
-    var configuration: FakeHAProxyConfiguration { state.withLock { $0.config } }
-    var writes: [FakeWrite] { state.withLock { $0.writes } }
-    var requestLog: [FakeLoggedRequest] { state.withLock { $0.log } }
-    var openTransactions: [String] {
+    public var counters: FakeCounters { state.withLock { $0.counters } }
+    public var version: Int { state.withLock { $0.version } }
+    public var configuration: FakeHAProxyConfiguration { state.withLock { $0.config } }
+    public var writes: [FakeWrite] { state.withLock { $0.writes } }
+    public var requestLog: [FakeLoggedRequest] { state.withLock { $0.log } }
+    public var openTransactions: [String] {
         state.withLock { $0.transactions.values.filter { $0.status == "in_progress" }.map(\.id).sorted() }
     }
     /// Every transaction not yet deleted, whatever its status (a committed one is kept, like the API does).
-    var undeletedTransactions: [String] {
+    public var undeletedTransactions: [String] {
         state.withLock { $0.transactions.values.filter { $0.status != "success" }.map(\.id).sorted() }
     }
 
-    func servers(in backend: String) -> [DataPlaneServer] {
+    public func servers(in backend: String) -> [DataPlaneServer] {
         state.withLock { ($0.config[backend: backend]?.servers ?? []).map(DataPlaneServer.init(fields:)) }
     }
 
-    func backend(_ name: String) -> DataPlaneBackend? {
+    public func backend(_ name: String) -> DataPlaneBackend? {
         state.withLock { $0.config[backend: name].map { DataPlaneBackend(fields: $0.fields) } }
     }
 
     /// Someone else (an operator, another tool) writes to haproxy.cfg: the version moves on.
-    func editOutOfBand(_ edit: (inout FakeHAProxyConfiguration) -> Void) {
+    public func editOutOfBand(_ edit: (inout FakeHAProxyConfiguration) -> Void) {
         state.withLock { state in
             edit(&state.config)
             state.version += 1
@@ -81,16 +81,16 @@ final class FakeDataPlaneAPI: Sendable {
         }
     }
 
-    func inject(_ fault: FakeFault) {
+    public func inject(_ fault: FakeFault) {
         state.withLock { $0.faults.append(fault) }
     }
 
     /// The next `times` commits are preceded by someone else's write.
-    func interfereBeforeCommits(_ times: Int, with interference: FakeInterference) {
+    public func interfereBeforeCommits(_ times: Int, with interference: FakeInterference) {
         state.withLock { $0.interferences += Array(repeating: interference, count: times) }
     }
 
-    func clearFaults() {
+    public func clearFaults() {
         state.withLock {
             $0.faults.removeAll()
             $0.interferences.removeAll()
