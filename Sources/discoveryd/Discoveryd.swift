@@ -27,6 +27,9 @@ struct Discoveryd: AsyncParsableCommand {
     @Flag(help: "Run one cycle with a full resync and exit; non-zero if anything failed.")
     var once = false
 
+    @Flag(help: "With --once: apply even an answer that would drain more live servers than safety.max_drain_fraction allows.")
+    var allowDrain = false
+
     func validate() throws {
         if validateOnly && once {
             throw ValidationError("--validate and --once cannot be combined")
@@ -70,7 +73,7 @@ struct Discoveryd: AsyncParsableCommand {
 
     private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>) async -> Bool {
         do {
-            let report = try await loop.runOnce()
+            let report = try await loop.runOnce(allowDrain: allowDrain)
             print(CycleSummary.line(for: report, sinkName: loop.sink.name))
             return true
         } catch {

@@ -20,6 +20,9 @@ extension Discoveryd {
         @Flag(help: "Plan against an empty HAProxy without connecting to it.")
         var offline = false
 
+        @Flag(help: "Plan even when the answer would drain more live servers than safety.max_drain_fraction allows.")
+        var allowDrain = false
+
         @Option(help: "Output format: table or json.")
         var format: Format = .table
 
@@ -29,7 +32,7 @@ extension Discoveryd {
             let context = WiringContext(logger: Logger(label: "discoveryd.plan"))
             let changePlan: ChangePlan
             do {
-                changePlan = try await DaemonAssembly(configuration: configuration, context: context).plan(offline: offline)
+                changePlan = try await DaemonAssembly(configuration: configuration, context: context).plan(offline: offline, allowDrain: allowDrain)
             } catch {
                 await context.shutdown.run()
                 StandardError.print("discoveryd plan: \(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import HAProxySink
 
 /// The whole configuration file: providers (`azure`, `static`), how instances become services
 /// (`tags`), where they go (`haproxy`), and how the daemon behaves (`polling`, `logging`).
@@ -64,7 +65,7 @@ public struct DiscoverydConfiguration: Hashable, Sendable, Decodable {
         if let socket = haproxy.runtimeSocket {
             sink = "HAProxy Runtime API at \(socket)"
         } else {
-            sink = "HAProxy Data Plane API \(haproxy.apiVersion.rawValue) at \(haproxy.baseURL.absoluteString)"
+            sink = "HAProxy Data Plane API \(haproxy.apiVersion.rawValue) at \(DataPlaneClientConfiguration.redacting(haproxy.baseURL.absoluteString))"
         }
         let slots = haproxy.serverSlots
         return "\(providers.joined(separator: " + ")) -> \(sink); slots base \(slots.base) "

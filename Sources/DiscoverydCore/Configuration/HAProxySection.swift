@@ -76,7 +76,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
             try container.require(
                 ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host?.isEmpty == false,
                 .baseURL,
-                value: "\"\(text)\"",
+                value: "\"\(DataPlaneClientConfiguration.redacting(text))\"",
                 expected: "an http:// or https:// URL such as http://127.0.0.1:5555"
             )
             self.baseURL = url!

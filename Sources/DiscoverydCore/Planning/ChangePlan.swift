@@ -23,19 +23,31 @@ extension DaemonAssembly {
     /// Fetches every provider once, reads HAProxy (unless `offline`) and plans, writing nothing.
     ///
     /// - Throws: ``ProviderKit/DiscoveryError`` when a provider fails (a plan from partial data would
-    ///   show that provider's services as retired), or the reader's error when HAProxy cannot be read.
-    public func plan(offline: Bool) async throws -> ChangePlan {
+    ///   show that provider's services as retired) or, unless `allowDrain`, when the answer would drain
+    ///   more of HAProxy's live servers than the mass-drain guard allows (``DiscoveryError/Code/drainHeld``);
+    ///   or the reader's error when HAProxy cannot be read.
+    public func plan(offline: Bool, allowDrain: Bool = false) async throws -> ChangePlan {
         let settings = try HAProxySinkSettings(configuration.haproxy)
         let loop = try makePlanningLoop()
         let snapshot = try await loop.collect()
         for warning in snapshot.grouping.warnings {
             context.logger.warning("\(warning)")
         }
-        let plan =
-            offline
-            ? ReconcilePlanner(settings: settings).plan(catalog: snapshot.catalog, actual: [:])
-            : try await SinkFactory.makePlanningSink(for: configuration, context: context)
-                .planAgainstActualState(snapshot.catalog)
+        if offline {
+            let plan = ReconcilePlanner(settings: settings).plan(catalog: snapshot.catalog, actual: [:])
+            return ChangePlan(snapshot: snapshot, plan: plan, offline: offline)
+        }
+        let sink = try SinkFactory.makePlanningSink(for: configuration, context: context)
+        if !allowDrain,
+            let hold = drainGuard.firstAnswerHold(
+                catalog: snapshot.catalog,
+                serving: try await sink.servingAddresses(),
+                providers: snapshot.instancesByProvider.map(\.provider)
+            )
+        {
+            throw DiscoveryError.drainHeld([hold])
+        }
+        let plan = try await sink.planAgainstActualState(snapshot.catalog)
         return ChangePlan(snapshot: snapshot, plan: plan, offline: offline)
     }
 }

@@ -31,6 +31,9 @@ public struct DaemonAssembly: Sendable {
         )
     }
 
+    /// The mass-drain guard (`safety:` section; its defaults until the section is wired).
+    public var drainGuard: DrainGuardPolicy { .standard }
+
     public func makeProviders() throws -> [any Provider] {
         try ProviderFactory.makeProviders(for: configuration, context: context)
     }
@@ -56,6 +59,7 @@ public struct DaemonAssembly: Sendable {
             sink: sink,
             grouper: grouper,
             policy: pollingPolicy,
+            drainGuard: drainGuard,
             logger: context.logger
         )
     }

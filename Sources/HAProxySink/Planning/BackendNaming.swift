@@ -1,3 +1,4 @@
+import Foundation
 import ProviderKit
 
 /// Names backends `{prefix}{separator}{name}{separator}{port}{separator}{region}` (the Python daemon's
@@ -63,6 +64,29 @@ public struct BackendNaming: Hashable, Sendable {
     /// Whether discoveryd owns (and may retire) a backend of this name.
     public func isManaged(backendName: String) -> Bool {
         backendName.utf8.count > managedPrefix.utf8.count && backendName.hasPrefix(managedPrefix)
+    }
+
+    /// Whether `backendName` is one ``backendName(for:)`` can produce: the prefix and separator, a non-empty
+    /// service name, a port 1-65535, and optionally a region, all joined by the separator
+    /// (`azure-web-80-westeurope`, `azure-web-80`). `demo-manual` is not, though it starts with `demo-`.
+    public func producesName(_ backendName: String) -> Bool {
+        guard isManaged(backendName: backendName) else { return false }
+        let parts = backendName.dropFirst(managedPrefix.count).components(separatedBy: separator)
+        // The service name and the region may contain the separator themselves: any split with a port
+        // after a non-empty name will do.
+        for index in parts.indices.dropFirst() where Self.isPort(parts[index]) {
+            let name = parts[..<index].joined(separator: separator)
+            let region = parts[(index + 1)...].joined(separator: separator)
+            if !name.isEmpty, index + 1 == parts.count || !region.isEmpty { return true }
+        }
+        return false
+    }
+
+    private static func isPort(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first != UInt8(ascii: "0"), text.utf8.count <= 5,
+            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let value = Int(text)
+        else { return false }
+        return (1...65535).contains(value)
     }
 
     /// Whether HAProxy accepts `name` as a proxy name: `^[A-Za-z0-9-_.:]+$`.

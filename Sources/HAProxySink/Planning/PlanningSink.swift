@@ -28,3 +28,19 @@ extension PlanningSink {
         ReconcilePlanner(settings: settings).plan(catalog: catalog, actual: try await readManagedBackends())
     }
 }
+
+extension PlanningSink {
+    /// Every server of the managed backends that takes traffic: not in maintenance, not a free slot.
+    public func servingAddresses() async throws -> Set<ServingAddress> {
+        var serving: Set<ServingAddress> = []
+        for servers in try await readManagedBackends().values {
+            for server in servers where !server.maintenance {
+                serving.insert(ServingAddress(address: server.address, port: server.port))
+            }
+        }
+        return serving
+    }
+}
+
+extension RuntimeAPISink: ServingStateReporting {}
+extension DataPlaneSink: ServingStateReporting {}

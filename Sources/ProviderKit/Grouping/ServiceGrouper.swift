@@ -78,6 +78,10 @@ public struct ServiceGrouper: Sendable {
             port = instancePort
         }
         guard !instance.address.isEmpty else { return .skipped(.noAddress) }
+        // Every provider's addresses pass here, so none reaches a sink unchecked (HAProxy commands, URLs).
+        guard IPAddressLiteral.isValid(instance.address) else {
+            return .skipped(.invalidAddress(instance.address))
+        }
         return .endpoint(
             ServiceKey(name: trimmedName, port: servicePort, region: instance.region),
             Endpoint(
@@ -191,11 +195,13 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
         case filteredOut
         case invalidTag(tag: String, value: String)
         case noAddress
+        /// The address is not an IPv4 or IPv6 literal (a host name, a port, a NUL or control character).
+        case invalidAddress(String)
         case duplicateID
 
         public var deservesWarning: Bool {
             switch self {
-            case .invalidTag, .noAddress, .duplicateID: true
+            case .invalidTag, .noAddress, .invalidAddress, .duplicateID: true
             case .notRunning, .notTagged, .filteredOut: false
             }
         }
@@ -206,14 +212,20 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
             case .notTagged: "no service name/port tags"
             case .filteredOut: "excluded by the tag allowlist/denylist"
             case .invalidTag(let tag, let value):
-                "tag \(tag)=\"\(value)\" is not valid (expected a port number 1-65535 or a non-empty name); fix the tag"
+                "tag \(tag)=\"\(UntrustedText.escaped(value, limit: 200))\" is not valid (expected a port number 1-65535 or a non-empty name); fix the tag"
             case .noAddress: "has no address"
+            case .invalidAddress(let address):
+                "address \"\(UntrustedText.escaped(address, limit: 100))\" is not an IPv4 or IPv6 literal; fix the "
+                    + "instance's address"
             case .duplicateID: "another instance of the same service has the same id; placed once"
             }
         }
     }
 
-    public var description: String { "instance \(instanceName) (\(instanceID)) skipped: \(reason)" }
+    public var description: String {
+        "instance \(UntrustedText.escaped(instanceName, limit: 200)) (\(UntrustedText.escaped(instanceID.rawValue, limit: 300))) "
+            + "skipped: \(reason)"
+    }
 }
 
 extension String {

@@ -46,7 +46,7 @@ public struct DataPlanePlanner: Sendable {
                         PlanWarning(
                             backend: backend.backendName,
                             message: "exists but is not marked as managed by discoveryd; left alone (set its "
-                                + "description to contain \"\(DataPlaneBackendFormat.marker)\" to hand it over)"
+                                + "description to exactly \"\(DataPlaneBackendFormat.marker)\" to hand it over)"
                         )
                     )
                     continue
