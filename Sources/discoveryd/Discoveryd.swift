@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiscoverydCore
+import HAProxySink
 import Logging
 import ProviderKit
 import ServiceLifecycle
@@ -72,14 +73,23 @@ struct Discoveryd: AsyncParsableCommand {
     }
 
     private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>) async -> Bool {
-        do {
-            let report = try await loop.runOnce(allowDrain: allowDrain)
+        let allowDrain = self.allowDrain
+        let result = await SignalGuard.runOneShot(forcedExit: { await Self.abandonTransaction(of: loop) }) {
+            try await loop.runOnce(allowDrain: allowDrain)
+        }
+        switch result {
+        case .success(let report):
             print(CycleSummary.line(for: report, sinkName: loop.sink.name))
             return true
-        } catch {
+        case .failure(let error):
             StandardError.print("discoveryd: \(error)")
             return false
         }
+    }
+
+    /// Best effort, for an exit that cannot wait: delete the Data Plane transaction an apply has open.
+    static func abandonTransaction(of loop: DiscoveryLoop<ContinuousClock>) async {
+        await (loop.sink as? DataPlaneSink)?.abandonOpenTransaction()
     }
 
     /// Until SIGTERM/SIGINT; each SIGHUP asks for a full resync.
@@ -89,6 +99,11 @@ struct Discoveryd: AsyncParsableCommand {
         hangups: UnixSignalsSequence,
         logger: Logger
     ) async -> Bool {
+        let watcher = await SignalGuard.boundShutdown(timeout: assembly.pollingPolicy.shutdownTimeout) { reason in
+            logger.critical("\(reason)")
+            await Self.abandonTransaction(of: loop)
+        }
+        defer { watcher.cancel() }
         do {
             try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups).run()
             return true

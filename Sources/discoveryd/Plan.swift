@@ -30,10 +30,16 @@ extension Discoveryd {
             let configuration = try options.load()
             LoggingBootstrap.bootstrap(configuration.logging)
             let context = WiringContext(logger: Logger(label: "discoveryd.plan"))
+            let (offline, allowDrain) = (self.offline, self.allowDrain)
+            let result = await SignalGuard.runOneShot(forcedExit: {}) {
+                try await DaemonAssembly(configuration: configuration, context: context)
+                    .plan(offline: offline, allowDrain: allowDrain)
+            }
             let changePlan: ChangePlan
-            do {
-                changePlan = try await DaemonAssembly(configuration: configuration, context: context).plan(offline: offline, allowDrain: allowDrain)
-            } catch {
+            switch result {
+            case .success(let plan):
+                changePlan = plan
+            case .failure(let error):
                 await context.shutdown.run()
                 StandardError.print("discoveryd plan: \(error)")
                 throw ExitCode.failure

@@ -1,5 +1,6 @@
 import Logging
 import ProviderKit
+import Synchronization
 
 /// Keeps HAProxy's backends in step with the catalog through the Data Plane API (v2 or v3), without
 /// reloading HAProxy for scale events.
@@ -41,6 +42,9 @@ public actor DataPlaneSink: PlanningSink {
     /// Warnings already logged; a standing condition (a foreign server in a backend) is logged once, not
     /// every cycle.
     private var loggedWarnings: Set<PlanWarning> = []
+    /// The transaction being filled right now, if any: readable from outside the actor so that an exit
+    /// forced by a second signal or the shutdown timeout can still delete it.
+    private nonisolated let openTransaction = Mutex<String?>(nil)
 
     public init(
         client: DataPlaneClient,
@@ -197,6 +201,8 @@ public actor DataPlaneSink: PlanningSink {
         -> Int
     {
         let transaction = try await client.startTransaction(version: version)
+        openTransaction.withLock { $0 = transaction.id }
+        defer { openTransaction.withLock { $0 = nil } }
         let target = DataPlaneWriteTarget.transaction(transaction.id)
         var staged: [(backend: String, change: ServerChange)] = []
         var createdBackends: [String] = []
@@ -246,12 +252,27 @@ public actor DataPlaneSink: PlanningSink {
             metadata: ["transaction": "\(transaction.id)", "error": "\(error)"]
         )
         do {
-            try await client.deleteTransaction(id: transaction.id)
+            // Detached: when the cycle was cancelled (a signal during `--once`), the delete must still go out.
+            let client = self.client
+            try await Task.detached { try await client.deleteTransaction(id: transaction.id) }.value
         } catch {
             logger.error(
                 "could not delete transaction; delete it by hand",
                 metadata: ["transaction": "\(transaction.id)", "error": "\(error)"]
             )
+        }
+    }
+
+    /// Deletes the transaction an apply has open right now, if any, waiting at most `timeout`: for an exit
+    /// that cannot wait for the apply to unwind (second signal, shutdown timeout). Best effort.
+    public nonisolated func abandonOpenTransaction(timeout: Duration = .seconds(2)) async {
+        guard let id = openTransaction.withLock({ $0 }) else { return }
+        let client = self.client
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.detached { try await client.deleteTransaction(id: id) }.value }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
         }
     }
 
