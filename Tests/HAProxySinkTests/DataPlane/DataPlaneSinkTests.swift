@@ -1,3 +1,4 @@
+import Foundation
 import HAProxySink
 import InMemoryLogging
 import Logging
@@ -492,6 +493,58 @@ struct DataPlaneSinkTests {
             #expect(h.api.configuration[backend: stranger] == before[backend: stranger])
             #expect(h.active("api", port: 8080).count == 2)
             #expect(!h.api.writes.contains { $0.backend == web || $0.backend == stranger })
+        }
+    }
+
+    /// One backend the API refuses (400) breaks only its service: the others are committed in the same apply.
+    @Test(arguments: DataPlaneAPIVersion.allCases)
+    func aBackendTheAPIRefusesBreaksOnlyItsService(version: DataPlaneAPIVersion) async throws {
+        try await withSinkHarness(version) { h in
+            let api = DataPlaneSinkHarness.backendName("api", port: 8080)
+            h.api.inject(FakeFault(method: "POST", pathContains: api, status: 400, message: "invalid server", times: Int.max))
+
+            let report = try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
+            #expect(report.failures.map(\.target) == [api])
+            #expect(report.failures.first?.message.contains("invalid server") == true)
+            #expect(h.active("web").count == 3)
+            #expect(h.active("db", port: 5432).count == 1)
+            #expect(h.api.undeletedTransactions.isEmpty)
+        }
+    }
+
+    @Test(arguments: DataPlaneAPIVersion.allCases)
+    func aRefusedRuntimeWriteBreaksOnlyItsService(version: DataPlaneAPIVersion) async throws {
+        try await withSinkHarness(version) { h in
+            try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
+            let joined = Catalog()
+                .service("web", addresses(4))
+                .service("api", port: 8080, addresses(3, from: 20))
+                .service("db", port: 5432, addresses(1, from: 30))
+            h.api.inject(FakeFault(method: "PUT", pathContains: DataPlaneSinkHarness.backendName("web"), status: 404, message: "no such server"))
+
+            let report = try await h.sink.apply(joined.catalog, options: ApplyOptions())
+            #expect(report.failures.map(\.target) == [DataPlaneSinkHarness.backendName("web")])
+            #expect(h.active("api", port: 8080).count == 3)
+            try await h.sink.apply(joined.catalog, options: ApplyOptions())
+            #expect(h.active("web")["srv4"] == "10.0.0.4:80")
+        }
+    }
+
+    @Test(arguments: DataPlaneAPIVersion.allCases)
+    func errorBodiesAreEscapedCappedAndNeverEchoTheAuthorization(version: DataPlaneAPIVersion) async throws {
+        try await withSinkHarness(version) { h in
+            // A proxy in front of the API echoes the request back, headers included.
+            let credentials = Data("\(h.api.username):\(h.api.password)".utf8).base64EncodedString()
+            let echoed = "Authorization: Basic \(credentials)\npassword \(h.api.password)\u{1b}[31m "
+                + String(repeating: "x", count: 5000)
+            h.api.inject(FakeFault(method: "GET", status: 500, message: echoed))
+            let error = try await #require(throws: DataPlaneError.self) {
+                try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
+            }
+            #expect(!error.description.contains(h.api.password))
+            #expect(!error.description.contains(credentials))
+            #expect(!error.description.contains("\n") && !error.description.contains("\u{1b}"))
+            #expect(error.description.count < 700)
         }
     }
 

@@ -91,11 +91,18 @@ public actor DataPlaneSink: PlanningSink {
         var report = SinkReport()
         var fullResync = options.fullResync
         var attempt = 0
+        var excluded: [String: ServiceFailure] = [:]
         while true {
             do {
-                try await applyOnce(catalog, fullResync: fullResync, report: &report)
+                try await applyOnce(catalog, fullResync: fullResync, excluding: excluded, report: &report)
                 report.requests = client.requestCount - requestsBefore
+                report.failures += excluded.values.sorted { $0.target < $1.target }
                 return report
+            } catch let failure as BackendWriteFailure where excluded[failure.backend] == nil {
+                // One backend HAProxy will not take: leave it out and apply the others in a fresh transaction.
+                excluded[failure.backend] = failure.serviceFailure
+                snapshot = nil
+                fullResync = true
             } catch let error as DataPlaneError where error.isRetryableConflict {
                 snapshot = nil
                 fullResync = true
@@ -123,14 +130,24 @@ public actor DataPlaneSink: PlanningSink {
 
     // MARK: One attempt
 
-    private func applyOnce(_ catalog: ServiceCatalog, fullResync: Bool, report: inout SinkReport) async throws {
+    private func applyOnce(
+        _ catalog: ServiceCatalog,
+        fullResync: Bool,
+        excluding excluded: [String: ServiceFailure],
+        report: inout SinkReport
+    ) async throws {
         var version = try await client.configurationVersion()
         let state = try await currentState(version: version, fullResync: fullResync)
-        let plan = planner.plan(catalog: catalog, snapshot: state, previousAssignments: assignments)
+        var plan = planner.plan(catalog: catalog, snapshot: state, previousAssignments: assignments)
         logNewWarnings(plan.reconcile.warnings)
+        if !excluded.isEmpty {
+            plan.reconcile.backends.removeAll { excluded[$0.backendName] != nil }
+            for name in excluded.keys { plan.newBackends[name] = nil }
+        }
+        var keptAssignments = assignments.filter { excluded[$0.key] != nil }
         guard !plan.isNoOp else {
             snapshot = state
-            assignments = plan.reconcile.assignments
+            assignments = plan.reconcile.assignments.merging(keptAssignments) { planned, _ in planned }
             return
         }
 
@@ -138,18 +155,40 @@ public actor DataPlaneSink: PlanningSink {
         if !transactional.isEmpty {
             version = try await commit(transactional, plan: plan, version: version, report: &report)
         }
-        for (backend, change) in direct {
-            let outcome = try await client.replaceServer(
-                DataPlaneServerFormat.server(for: change.target),
-                inBackend: backend,
-                target: .version(version)
-            )
+        var failedDirect: Set<String> = []
+        for (backend, change) in direct where !failedDirect.contains(backend) {
+            let outcome: DataPlaneWriteOutcome
+            do {
+                outcome = try await client.replaceServer(
+                    DataPlaneServerFormat.server(for: change.target),
+                    inBackend: backend,
+                    target: .version(version)
+                )
+            } catch let error as DataPlaneError where error.isBackendSpecific {
+                // This backend's other changes wait for the next cycle; the other backends go on.
+                failedDirect.insert(backend)
+                report.failures.append(
+                    ServiceFailure(
+                        target: backend,
+                        service: plan.reconcile.backends.first { $0.backendName == backend }?.serviceKey,
+                        message: error.description
+                    )
+                )
+                continue
+            }
             version = outcome.configurationVersion ?? version + 1
             record(change, in: backend, reloaded: outcome.reloaded, report: &report)
         }
 
-        snapshot = state.applying(plan, version: version)
-        assignments = plan.reconcile.assignments
+        if failedDirect.isEmpty {
+            snapshot = state.applying(plan, version: version)
+        } else {
+            // What was written is not all that was planned: re-read next cycle rather than trust the cache.
+            snapshot = nil
+            for backend in failedDirect { keptAssignments[backend] = assignments[backend] }
+            plan.reconcile.backends.removeAll { failedDirect.contains($0.backendName) }
+        }
+        assignments = plan.reconcile.assignments.merging(keptAssignments.compactMapValues { $0 }) { planned, _ in planned }
     }
 
     /// The actual state at `version`: the cache when nobody wrote since our last write, else a fresh read.
@@ -211,17 +250,21 @@ public actor DataPlaneSink: PlanningSink {
             for write in writes {
                 switch write {
                 case .createBackend(let name, let fields):
-                    try await client.createBackend(DataPlaneBackend(fields: fields), target: target)
+                    try await BackendWriteFailure.attributing(to: name, plan: plan) {
+                        try await client.createBackend(DataPlaneBackend(fields: fields), target: target)
+                    }
                     createdBackends.append(name)
                 case .server(let backend, let change):
                     let server = DataPlaneServerFormat.server(for: change.target)
-                    switch change {
-                    case .addSlot:
-                        try await client.createServer(server, inBackend: backend, target: target)
-                    case .updateSlot:
-                        try await client.replaceServer(server, inBackend: backend, target: target)
-                    case .removeSlot(let removed):
-                        try await client.deleteServer(named: removed.name, inBackend: backend, target: target)
+                    try await BackendWriteFailure.attributing(to: backend, plan: plan) {
+                        switch change {
+                        case .addSlot:
+                            try await client.createServer(server, inBackend: backend, target: target)
+                        case .updateSlot:
+                            try await client.replaceServer(server, inBackend: backend, target: target)
+                        case .removeSlot(let removed):
+                            try await client.deleteServer(named: removed.name, inBackend: backend, target: target)
+                        }
                     }
                     staged.append((backend, change))
                 }
@@ -288,5 +331,36 @@ public actor DataPlaneSink: PlanningSink {
         report.serversChanged += 1
         if reloaded { report.reloads += 1 }
         report.changes.append("\(backend): \(change)")
+    }
+}
+
+/// A write the API refused for one backend (4xx other than a conflict): the sink leaves that backend out and
+/// applies the others, reporting it as a ``ServiceFailure``.
+struct BackendWriteFailure: Error {
+    var backend: String
+    var serviceFailure: ServiceFailure
+
+    /// Runs `write`; a backend-specific refusal becomes a failure of `backend`, anything else passes through.
+    static func attributing(to backend: String, plan: DataPlanePlan, _ write: () async throws -> Void) async throws {
+        do {
+            try await write()
+        } catch let error as DataPlaneError where error.isBackendSpecific {
+            throw BackendWriteFailure(
+                backend: backend,
+                serviceFailure: ServiceFailure(
+                    target: backend,
+                    service: plan.reconcile.backends.first { $0.backendName == backend }?.serviceKey,
+                    message: error.description
+                )
+            )
+        }
+    }
+}
+
+extension DataPlaneError {
+    /// A refusal that concerns what was written to one backend (400, 404, 422 ...), not the API as a whole
+    /// (authentication, conflicts, server errors, transport).
+    var isBackendSpecific: Bool {
+        code == .badRequest || code == .notFound
     }
 }
