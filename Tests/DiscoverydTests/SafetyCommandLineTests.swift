@@ -1,4 +1,5 @@
 import DiscoverydCore
+import DiscoverydTesting
 import Foundation
 import Testing
 

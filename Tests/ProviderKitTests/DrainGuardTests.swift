@@ -1,3 +1,5 @@
+import InMemoryLogging
+import Logging
 import ProviderKit
 import ProviderKitTesting
 import Testing

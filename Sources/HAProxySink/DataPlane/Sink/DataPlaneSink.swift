@@ -341,7 +341,12 @@ struct BackendWriteFailure: Error {
     var serviceFailure: ServiceFailure
 
     /// Runs `write`; a backend-specific refusal becomes a failure of `backend`, anything else passes through.
-    static func attributing(to backend: String, plan: DataPlanePlan, _ write: () async throws -> Void) async throws {
+    static func attributing(
+        to backend: String,
+        plan: DataPlanePlan,
+        isolation: isolated (any Actor)? = #isolation,
+        _ write: () async throws -> Void
+    ) async throws {
         do {
             try await write()
         } catch let error as DataPlaneError where error.isBackendSpecific {
