@@ -131,6 +131,7 @@ import Testing
         let second = "\(base)/Microsoft.Network/networkInterfaces/b"
         var snapshot = FleetSnapshot()
         snapshot.virtualMachines = [try Self.vm(vmID, nics: [(first, nil), (second, nil)])]
+        snapshot.virtualMachineStatuses = [try Self.status(vmID, "running")]
         snapshot.networkInterfaces = [
             try Self.nic(first, primary: false, configurations: [("10.0.1.4", "IPv4", true, nil)]),
             try Self.nic(second, primary: true, configurations: [("10.0.2.4", "IPv4", true, nil)]),
@@ -208,6 +209,7 @@ import Testing
         let vmID = "\(base)/Microsoft.Compute/virtualMachines/bare"
         var snapshot = FleetSnapshot()
         snapshot.virtualMachines = [try Self.decode(#"{"id": "\#(vmID)", "location": "eastus"}"#)]
+        snapshot.virtualMachineStatuses = [try Self.status(vmID, "running")]
         snapshot.networkInterfaces = [
             try Self.nic("\(base)/Microsoft.Network/networkInterfaces/bare-nic", vm: vmID.uppercased(), configurations: [("10.3.0.4", "IPv4", true, nil)])
         ]

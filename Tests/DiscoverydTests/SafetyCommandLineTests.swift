@@ -76,7 +76,9 @@ struct SafetyCommandLineTests {
                     name: "web-1\\nFORGED critical: everything is on fire"
                     address: 127.0.0.11
                     region: local
-                    tags: {HAProxy:Service:Name: web, HAProxy:Service:Port: "70000"}
+                    tags:
+                      HAProxy:Service:Name: web
+                      HAProxy:Service:Port: "70000"
                 """.write(to: directory.appendingPathComponent("instances.yaml"), atomically: true, encoding: .utf8)
             let config = directory.appendingPathComponent("config.yaml")
             try """

@@ -501,7 +501,13 @@ struct DataPlaneSinkTests {
     func aBackendTheAPIRefusesBreaksOnlyItsService(version: DataPlaneAPIVersion) async throws {
         try await withSinkHarness(version) { h in
             let api = DataPlaneSinkHarness.backendName("api", port: 8080)
-            h.api.inject(FakeFault(method: "POST", pathContains: api, status: 400, message: "invalid server", times: Int.max))
+            // v3 names the backend in the path; v2 in the `backend` query parameter, which faults cannot match,
+            // so on v2 the backend's creation is refused instead (its name is only in the body).
+            h.api.inject(
+                version == .v3
+                    ? FakeFault(method: "POST", pathContains: api, status: 400, message: "invalid server", times: Int.max)
+                    : FakeFault(method: "POST", pathContains: "/backends", status: 400, message: "invalid server", times: 1)
+            )
 
             let report = try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
             #expect(report.failures.map(\.target) == [api])
@@ -520,7 +526,8 @@ struct DataPlaneSinkTests {
                 .service("web", addresses(4))
                 .service("api", port: 8080, addresses(3, from: 20))
                 .service("db", port: 5432, addresses(1, from: 30))
-            h.api.inject(FakeFault(method: "PUT", pathContains: DataPlaneSinkHarness.backendName("web"), status: 404, message: "no such server"))
+            // web's new instance goes to srv4; api's to srv3.
+            h.api.inject(FakeFault(method: "PUT", pathContains: "srv4", status: 404, message: "no such server"))
 
             let report = try await h.sink.apply(joined.catalog, options: ApplyOptions())
             #expect(report.failures.map(\.target) == [DataPlaneSinkHarness.backendName("web")])
