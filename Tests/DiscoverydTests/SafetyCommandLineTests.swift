@@ -87,7 +87,7 @@ struct SafetyCommandLineTests {
                 logging: {level: debug}
                 """.write(to: config, atomically: true, encoding: .utf8)
             let result = try binary.run(["--once", "-c", config.path])
-            #expect(result.stderr.contains("web-1\\\\nFORGED"), "the name is logged, escaped")
+            #expect(result.stderr.contains("web-1\\nFORGED"), "the name is logged, escaped")
             let forged = result.stderr.split(separator: "\n").filter { $0.hasPrefix("FORGED") }
             #expect(forged.isEmpty, "no log line starts with the text after the newline")
         }
