@@ -1,6 +1,10 @@
+import AzureProvider
 import DiscoverydCore
 import Foundation
+import HAProxySink
 import Logging
+import ProviderKit
+import StaticFileProvider
 import Testing
 
 @Suite("Configuration errors name the file, line, key and fix")

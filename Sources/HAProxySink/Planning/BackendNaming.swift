@@ -89,6 +89,11 @@ public struct BackendNaming: Hashable, Sendable {
         return (1...65535).contains(value)
     }
 
+    /// Whether `pattern` is a backend name or a glob of one (`azure-web-*`): name characters plus `*?[]!`.
+    public static func isValidGlob(_ pattern: String) -> Bool {
+        pattern.utf8.allSatisfy { isValidByte($0) || "*?[]!".utf8.contains($0) }
+    }
+
     /// Whether HAProxy accepts `name` as a proxy name: `^[A-Za-z0-9-_.:]+$`.
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.allSatisfy(isValidByte)
