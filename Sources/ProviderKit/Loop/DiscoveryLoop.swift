@@ -48,11 +48,12 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     public let drainGuard: DrainGuardPolicy
 
     private let clock: LoopClock
-    private let logger: Logger
+    let logger: Logger
     private let wake = WakeSignal()
-    private let state: Mutex<State>
+    /// Internal rather than private so that the loop's extensions in other files (safety) can use it.
+    let state: Mutex<State>
 
-    private struct State {
+    struct State {
         var store: SnapshotStore
         var safety: CycleSafety
         var warnings = WarningTracker()
@@ -374,58 +375,6 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         }
         log(report, logger: logger)
         return report
-    }
-
-    /// What the sink serves now, when some provider answers for the first time (nothing earlier to compare
-    /// its answer with) and the sink can say. `nil` when not needed or not known: a sink that cannot be
-    /// read now will fail its apply as well.
-    private func servingBeforeFirstAnswers(
-        _ results: [(provider: String, result: Result<[Instance], any Error>)]
-    ) async -> Set<ServingAddress>? {
-        guard drainGuard.isEnabled, let reporting = sink as? any ServingStateReporting else { return nil }
-        let firstTime = state.withLock { state in
-            results.contains { name, result in
-                if case .success = result { state.store.snapshots[name] == nil } else { false }
-            }
-        }
-        guard firstTime else { return nil }
-        do {
-            return try await reporting.servingAddresses()
-        } catch {
-            logger.debug("could not read what the sink serves; the first answer is not compared", error: error)
-            return nil
-        }
-    }
-
-    /// Holds the first answers of the providers answering for the first time when, merged with the others,
-    /// they would drain too much of what the sink serves. Returns the hold, and records nothing then.
-    private func holdFirstAnswers(
-        _ results: [(provider: String, result: Result<[Instance], any Error>)],
-        serving: Set<ServingAddress>?,
-        state: inout State
-    ) -> DrainHold? {
-        guard let serving else { return nil }
-        var firstTime: [String] = []
-        var answer: [Instance] = []
-        var candidate = state.store
-        for (name, result) in results {
-            guard case .success(let instances) = result else { continue }
-            if candidate.snapshots[name] == nil {
-                firstTime.append(name)
-                answer += instances
-            }
-            candidate.recordSuccess(provider: name, instances: instances)
-        }
-        guard !firstTime.isEmpty, candidate.isReady else { return nil }
-        let catalog = grouper.group(candidate.mergedInstances).catalog
-        let verdict = state.safety.reviewFirstAnswers(
-            providers: firstTime,
-            answer: answer,
-            catalog: catalog,
-            serving: serving
-        )
-        if case .hold(let hold) = verdict { return hold }
-        return nil
     }
 
     /// Fetches every provider, at most `maxConcurrentFetches` at a time; results in provider order.
