@@ -66,27 +66,25 @@ public struct BackendNaming: Hashable, Sendable {
         backendName.utf8.count > managedPrefix.utf8.count && backendName.hasPrefix(managedPrefix)
     }
 
-    /// Whether `backendName` is one ``backendName(for:)`` can produce: the prefix and separator, a non-empty
-    /// service name, a port 1-65535, and optionally a region, all joined by the separator
-    /// (`azure-web-80-westeurope`, `azure-web-80`). `demo-manual` is not, though it starts with `demo-`.
-    public func producesName(_ backendName: String) -> Bool {
+    /// Whether `backendName` reads as a name this scheme makes: the prefix, a service name, a port (1-65535)
+    /// and optionally a region, joined by the separator (`azure-web-8080-westeurope`). This is how backends
+    /// another tool made with the same scheme (the Python daemon) are recognised for `discoveryd adopt`.
+    public func followsScheme(backendName: String) -> Bool {
         guard isManaged(backendName: backendName) else { return false }
-        let parts = backendName.dropFirst(managedPrefix.count).components(separatedBy: separator)
-        // The service name and the region may contain the separator themselves: any split with a port
-        // after a non-empty name will do.
-        for index in parts.indices.dropFirst() where Self.isPort(parts[index]) {
-            let name = parts[..<index].joined(separator: separator)
-            let region = parts[(index + 1)...].joined(separator: separator)
-            if !name.isEmpty, index + 1 == parts.count || !region.isEmpty { return true }
+        let parts = backendName.dropFirst(managedPrefix.count).split(separator: separator, omittingEmptySubsequences: false)
+        return parts.indices.contains { index in
+            guard index >= 1, !parts[..<index].joined().isEmpty else { return false }
+            let part = parts[index]
+            return !part.isEmpty && part.count <= 5 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isWholeNumber)
+                && (1...65535).contains(Int(part) ?? 0)
         }
-        return false
     }
 
-    private static func isPort(_ text: String) -> Bool {
-        guard let first = text.utf8.first, first != UInt8(ascii: "0"), text.utf8.count <= 5,
-            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let value = Int(text)
-        else { return false }
-        return (1...65535).contains(value)
+    /// Whether `backendName` is one ``backendName(for:)`` can produce (``followsScheme(backendName:)``):
+    /// `azure-web-80-westeurope` is, `demo-manual` is not, though it starts with `demo-`. The Runtime API
+    /// sink's default ownership rule.
+    public func producesName(_ backendName: String) -> Bool {
+        followsScheme(backendName: backendName)
     }
 
     /// Whether `pattern` is a backend name or a glob of one (`azure-web-*`): name characters plus `*?[]!`.

@@ -23,10 +23,12 @@ public struct ServiceGrouper: Sendable {
     private func group(buffer instances: UnsafeBufferPointer<Instance>) -> GroupingResult {
         var endpointsByKey: [ServiceKey: [Endpoint]] = [:]
         var skipped: [SkippedInstance] = []
+        var adjusted: [SkippedInstance] = []
         for index in instances.indices {
             switch placement(of: instances[index]) {
-            case .endpoint(let key, let endpoint):
+            case .endpoint(let key, let endpoint, let adjustment):
                 endpointsByKey[key, default: []].append(endpoint)
+                if let adjustment { adjusted.append(SkippedInstance(instances[index], reason: adjustment)) }
             case .skipped(let reason):
                 skipped.append(SkippedInstance(instances[index], reason: reason))
             }
@@ -44,11 +46,12 @@ public struct ServiceGrouper: Sendable {
             Self.removeDuplicateIDs(from: &groups[position].value, into: &skipped)
             services.append(DiscoveredService(key: groups[position].key, sortedEndpoints: groups[position].value))
         }
-        return GroupingResult(catalog: ServiceCatalog(services), skipped: skipped)
+        return GroupingResult(catalog: ServiceCatalog(services), skipped: skipped, adjusted: adjusted)
     }
 
     private enum Placement {
-        case endpoint(ServiceKey, Endpoint)
+        /// Placed; `adjustment` says what was corrected on the way (a bad instance port tag).
+        case endpoint(ServiceKey, Endpoint, adjustment: SkippedInstance.Reason?)
         case skipped(SkippedInstance.Reason)
     }
 
@@ -71,11 +74,15 @@ public struct ServiceGrouper: Sendable {
             return .skipped(.invalidTag(tag: tagNames.servicePort, value: servicePortText))
         }
         var port = servicePort
+        var adjustment: SkippedInstance.Reason?
         if let instancePortText = tags.instancePort {
-            guard let instancePort = Self.port(instancePortText) else {
-                return .skipped(.invalidTag(tag: tagNames.instancePort, value: instancePortText))
+            // As the Python daemon does: a bad override falls back to the service port rather than dropping a
+            // serving instance; the warning asks for the tag to be fixed.
+            if let instancePort = Self.port(instancePortText) {
+                port = instancePort
+            } else {
+                adjustment = .invalidInstancePort(tag: tagNames.instancePort, value: instancePortText, servicePort: servicePort)
             }
-            port = instancePort
         }
         guard !instance.address.isEmpty else { return .skipped(.noAddress) }
         // Every provider's addresses pass here, so none reaches a sink unchecked (HAProxy commands, URLs).
@@ -91,7 +98,8 @@ public struct ServiceGrouper: Sendable {
                 port: port,
                 zone: instance.zone,
                 tags: instance.tags
-            )
+            ),
+            adjustment: adjustment
         )
     }
 
@@ -165,10 +173,13 @@ private struct ServiceTags {
 public struct GroupingResult: Hashable, Sendable {
     public var catalog: ServiceCatalog
     public var skipped: [SkippedInstance]
+    /// Instances that were placed, but not quite as tagged (an invalid instance port tag: the service port is
+    /// used instead). Each one deserves a warning.
+    public var adjusted: [SkippedInstance] = []
 
-    /// The skipped instances a user should hear about (bad tags, missing address), as opposed to the
-    /// expected ones (untagged, stopped, filtered out).
-    public var warnings: [SkippedInstance] { skipped.filter(\.reason.deservesWarning) }
+    /// What a user should hear about: skipped instances with bad tags or no address (as opposed to the
+    /// expected ones: untagged, stopped, filtered out), then the ``adjusted`` ones.
+    public var warnings: [SkippedInstance] { skipped.filter(\.reason.deservesWarning) + adjusted }
 }
 
 /// An instance that did not become an endpoint.
@@ -198,10 +209,12 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
         /// The address is not an IPv4 or IPv6 literal (a host name, a port, a NUL or control character).
         case invalidAddress(String)
         case duplicateID
+        /// Not a skip: the instance port tag is not a port, so the instance serves on the service port.
+        case invalidInstancePort(tag: String, value: String, servicePort: Int)
 
         public var deservesWarning: Bool {
             switch self {
-            case .invalidTag, .noAddress, .invalidAddress, .duplicateID: true
+            case .invalidTag, .noAddress, .invalidAddress, .duplicateID, .invalidInstancePort: true
             case .notRunning, .notTagged, .filteredOut: false
             }
         }
@@ -218,13 +231,17 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
                 "address \"\(UntrustedText.escaped(address, limit: 100))\" is not an IPv4 or IPv6 literal; fix the "
                     + "instance's address"
             case .duplicateID: "another instance of the same service has the same id; placed once"
+            case .invalidInstancePort(let tag, let value, let servicePort):
+                "tag \(tag)=\"\(value)\" is not a port number 1-65535; using the service port \(servicePort) instead; fix the tag"
             }
         }
     }
 
     public var description: String {
-        "instance \(UntrustedText.escaped(instanceName, limit: 200)) (\(UntrustedText.escaped(instanceID.rawValue, limit: 300))) "
-            + "skipped: \(reason)"
+        let name = UntrustedText.escaped(instanceName, limit: 200)
+        let id = UntrustedText.escaped(instanceID.rawValue, limit: 300)
+        if case .invalidInstancePort = reason { return "instance \(name) (\(id)): \(reason)" }
+        return "instance \(name) (\(id)) skipped: \(reason)"
     }
 }
 

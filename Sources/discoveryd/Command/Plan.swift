@@ -29,7 +29,7 @@ extension Discoveryd {
         func run() async throws {
             let configuration = try options.load(requiresSinkSettings: !offline)
             LoggingBootstrap.bootstrap(configuration.logging)
-            let context = WiringContext(logger: Logger(label: "discoveryd.plan"))
+            let context = LoggerName.wiringContext()
             let (offline, allowDrain) = (self.offline, self.allowDrain)
             let result = await SignalGuard.runOneShot(forcedExit: {}) {
                 try await DaemonAssembly(configuration: configuration, context: context)

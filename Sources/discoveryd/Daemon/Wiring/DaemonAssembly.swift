@@ -67,7 +67,7 @@ public struct DaemonAssembly: Sendable {
             grouper: grouper,
             policy: pollingPolicy,
             drainGuard: drainGuard,
-            logger: context.logger
+            logger: context.logger(for: "daemon")
         )
     }
 }
