@@ -2,6 +2,7 @@ import Foundation
 import HTTPSupport
 import Logging
 import ProviderKit
+import Synchronization
 
 /// Azure VMs and VM scale-set instances of one subscription, read over the ARM REST API.
 ///
@@ -21,6 +22,8 @@ public struct AzureProvider: Provider {
     let lister: FleetLister
     let join: FleetJoin
     let logger: Logger
+    /// Power states of the last successful fetch, for VMs the next power-state list misses.
+    private let lastPowerStates = PowerStateMemory()
 
     /// One provider per configured subscription, sharing one credential (and so one cached token).
     ///
@@ -80,7 +83,12 @@ public struct AzureProvider: Provider {
 
     public func fetchInstances() async throws -> [Instance] {
         let snapshot = try await lister.snapshot()
+        var join = self.join
+        join.previousStates = lastPowerStates.states.withLock { $0 }
         let result = join.join(snapshot)
+        lastPowerStates.states.withLock { states in
+            states = Dictionary(result.instances.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+        }
         log(result, snapshot: snapshot)
         return result.instances
     }
@@ -105,4 +113,9 @@ public struct AzureProvider: Provider {
             logger.debug("azure: instance skipped", metadata: ["instance": "\(note.instanceID)", "reason": "\(note.reason)"])
         }
     }
+}
+
+/// The power states of one provider's last successful fetch (a provider is a value; its memory is shared).
+private final class PowerStateMemory: Sendable {
+    let states = Mutex<[InstanceID: InstanceState]>([:])
 }

@@ -5,7 +5,7 @@ import ProviderKit
 /// Every call is recorded in ``attempts``; the ones that succeeded also in ``applied``. Failures are
 /// scripted like ``FakeProvider``'s, and applies can be held in flight. The report it returns compares the catalog with the last applied
 /// one, so "nothing changed" cycles look like no-ops as they would with a real sink.
-public actor RecordingSink: Sink {
+public actor RecordingSink: Sink, ServingStateReporting {
     /// One call of ``apply(_:options:)``.
     public struct Apply: Hashable, Sendable {
         public var catalog: ServiceCatalog
@@ -20,6 +20,8 @@ public actor RecordingSink: Sink {
     public private(set) var applied: [Apply] = []
 
     private var scriptedFailures: [any Error] = []
+    private var serviceFailures: [ServiceFailure] = []
+    private var serving: Set<ServingAddress> = []
     private var standingFailure: (any Error)?
     private var attemptWaiters = CountWaiters()
     private let applyGate = AsyncGate(isOpen: true)
@@ -39,6 +41,20 @@ public actor RecordingSink: Sink {
     /// Makes every apply throw `error` (after the scripted failures) until set back to `nil`.
     public func setFailure(_ error: (any Error)?) {
         standingFailure = error
+    }
+
+    /// Makes every apply report `failures` (services not applied) until set back to `[]`.
+    public func setServiceFailures(_ failures: [ServiceFailure]) {
+        serviceFailures = failures
+    }
+
+    /// What ``servingAddresses()`` reports (the target's live servers before the first apply); empty by default.
+    public func setServing(_ addresses: Set<ServingAddress>) {
+        serving = addresses
+    }
+
+    public func servingAddresses() async throws -> Set<ServingAddress> {
+        serving
     }
 
     /// Holds every apply that starts from now on (after it is recorded in ``attempts``) until
@@ -67,7 +83,7 @@ public actor RecordingSink: Sink {
 
         let changes = Self.changes(from: lastCatalog ?? ServiceCatalog(), to: catalog)
         applied.append(call)
-        return SinkReport(requests: 1, serversChanged: changes.count, changes: changes)
+        return SinkReport(requests: 1, serversChanged: changes.count, changes: changes, failures: serviceFailures)
     }
 
     /// One line per endpoint added or removed, per service.

@@ -82,12 +82,27 @@ import Testing
         #expect(Set(result.notes.map(\.reason.category)) == ["stopped", "deallocated", "starting", "deallocating"])
     }
 
-    @Test func machineWithoutStatusIsUnknownNotRunning() throws {
+    /// A VM never seen with a power state is left out (noted for the debug log) until it has one.
+    @Test func machineNeverSeenWithAStatusIsLeftOut() throws {
         var snapshot = FleetSnapshot()
         snapshot.virtualMachines = [try Self.vm("\(base)/Microsoft.Compute/virtualMachines/new", nics: [])]
         let result = FleetJoin(addressPreference: .private).join(snapshot)
-        #expect(result.instances.first?.state == .unknown)
-        #expect(result.notes.map(\.reason) == [.noPowerState, .noNetworkInterface])
+        #expect(result.instances.isEmpty)
+        #expect(result.notes.map(\.reason) == [.noPowerState])
+    }
+
+    /// Seen: a VM missing from the power-state list became `unknown` and was drained.
+    @Test func machineMissingFromTheStatusListKeepsItsPreviousState() throws {
+        let vmID = "\(base)/Microsoft.Compute/virtualMachines/web-1"
+        let nicID = "\(base)/Microsoft.Network/networkInterfaces/web-1-nic"
+        var snapshot = FleetSnapshot()
+        snapshot.virtualMachines = [try Self.vm(vmID, nics: [(nicID, nil)])]
+        snapshot.networkInterfaces = [try Self.nic(nicID, configurations: [("10.0.0.7", nil, nil, nil)])]
+        var join = FleetJoin(addressPreference: .private)
+        join.previousStates = [InstanceID(vmID.lowercased()): .running]
+        let instance = try #require(join.join(snapshot).instances.first)
+        #expect(instance.state == .running)
+        #expect(instance.address == "10.0.0.7")
     }
 
     @Test func primaryNICAndPrimaryIPv4ConfigurationAreChosen() throws {
@@ -116,6 +131,7 @@ import Testing
         let second = "\(base)/Microsoft.Network/networkInterfaces/b"
         var snapshot = FleetSnapshot()
         snapshot.virtualMachines = [try Self.vm(vmID, nics: [(first, nil), (second, nil)])]
+        snapshot.virtualMachineStatuses = [try Self.status(vmID, "running")]
         snapshot.networkInterfaces = [
             try Self.nic(first, primary: false, configurations: [("10.0.1.4", "IPv4", true, nil)]),
             try Self.nic(second, primary: true, configurations: [("10.0.2.4", "IPv4", true, nil)]),
@@ -193,6 +209,7 @@ import Testing
         let vmID = "\(base)/Microsoft.Compute/virtualMachines/bare"
         var snapshot = FleetSnapshot()
         snapshot.virtualMachines = [try Self.decode(#"{"id": "\#(vmID)", "location": "eastus"}"#)]
+        snapshot.virtualMachineStatuses = [try Self.status(vmID, "running")]
         snapshot.networkInterfaces = [
             try Self.nic("\(base)/Microsoft.Network/networkInterfaces/bare-nic", vm: vmID.uppercased(), configurations: [("10.3.0.4", "IPv4", true, nil)])
         ]

@@ -120,8 +120,17 @@ import Testing
         #expect(page.value.first?.properties?.ipConfiguration?.id?.hasSuffix("/ipConfigurations/ipconfig1") == true)
     }
 
+    /// Seen: a page without `value` was read as an empty list, so every VM would have been drained.
+    @Test func aPageWithoutValueIsAnErrorNotAnEmptyList() throws {
+        for body in [#"{"nextLink": null}"#, #"{}"#, #"{"error": {"code": "x", "message": "proxy page"}}"#] {
+            #expect(throws: DecodingError.self) {
+                try JSONDecoder().decode(ARMPage<VirtualMachine>.self, from: Data(body.utf8))
+            }
+        }
+    }
+
     @Test func emptyPageAndNullNextLink() throws {
-        let page = try JSONDecoder().decode(ARMPage<VirtualMachine>.self, from: Data(#"{"nextLink": null}"#.utf8))
+        let page = try JSONDecoder().decode(ARMPage<VirtualMachine>.self, from: Data(#"{"value": [], "nextLink": null}"#.utf8))
         #expect(page.value.isEmpty)
         #expect(page.continuation == nil)
         let empty = try JSONDecoder().decode(ARMPage<VirtualMachine>.self, from: Data(#"{"value": [], "nextLink": ""}"#.utf8))

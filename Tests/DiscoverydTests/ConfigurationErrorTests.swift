@@ -1,6 +1,7 @@
 import AzureProvider
 import DiscoverydCore
 import Foundation
+import HAProxySink
 import Logging
 import ProviderKit
 import StaticFileProvider
@@ -98,10 +99,36 @@ struct ConfigurationErrorTests {
         #expect(set.logging.level == .warning)
 
         let interpolation = EnvironmentInterpolation(environment: ["SET": "value"])
-        #expect(try interpolation.interpolate("a: $${NOT_A_VAR}") == "a: ${NOT_A_VAR}")
-        #expect(try interpolation.interpolate("a: don't ${SET} # ${UNSET} is a comment") == "a: don't value # ${UNSET} is a comment")
-        #expect(try interpolation.interpolate("a: \"#${SET}\"  # ${UNSET}") == "a: \"#value\"  # ${UNSET}")
-        #expect(try interpolation.interpolate("a: ${SET:-x}${SET}") == "a: valuevalue")
+        #expect(try interpolation.interpolate(value: "$${NOT_A_VAR}") == "${NOT_A_VAR}")
+        #expect(try interpolation.interpolate(value: "#${SET}") == "#value")
+        #expect(try interpolation.interpolate(value: "${SET:-x}${SET}") == "valuevalue")
+    }
+
+    /// Seen: `password: ${PW}` with `PW='abc #tail'` became `abc`, and a newline inside a quoted value was
+    /// folded: the value was substituted into the raw text before YAML read it.
+    @Test("${VAR} values are taken literally: a # is no comment, a newline stays, quotes are no syntax")
+    func substitutedValuesAreLiteral() throws {
+        let yaml = """
+            static:
+              path: instances.yaml
+            haproxy:
+              password: ${PW}
+              username: "${USER_NAME}"
+            """
+        let environment = ["PW": "abc #tail", "USER_NAME": "line one\nline \"two\": x"]
+        let configuration = try ConfigurationLoader(environment: environment).load(yaml: yaml)
+        #expect(configuration.haproxy.password?.revealed == "abc #tail")
+        #expect(configuration.haproxy.username == "line one\nline \"two\": x")
+    }
+
+    @Test("an unset variable in a value after a multi-line value is reported at its own line")
+    func unsetVariableLineAfterSubstitution() throws {
+        let error = try loadingError(
+            Self.validPrefix + "azure:\n  tenant_id: ${MULTI}\n  subscription_id: ${UNSET_SUB}\n",
+            environment: ["MULTI": "a\nb\nc"]
+        )
+        #expect(error.code == .undefinedVariable)
+        #expect(error.line == 7)
     }
 
     @Test(

@@ -144,6 +144,42 @@ struct ConfigurationLoadingTests {
         #expect(configuration.polling.maxBackoffSeconds == 300 && configuration.polling.backoffBaseSeconds == 5)
         #expect(configuration.logging.level == .info)
         #expect(configuration.logging.format == .json)
+        #expect(configuration.polling.shutdownTimeoutSeconds == 30)
+        #expect(haproxy.runtimeBackends.isEmpty && !haproxy.allowInsecureHTTP)
+        #expect(configuration.safety.drainGuard == .standard)
+    }
+
+    @Test("the safety keys reach the mass-drain guard, the sink settings and the shutdown timeout")
+    func safetyKeys() throws {
+        let configuration = try ConfigurationLoader(environment: [:]).load(
+            yaml: """
+                static:
+                  path: instances.yaml
+                haproxy:
+                  runtime_socket: /run/haproxy/admin.sock
+                  runtime_backends: [azure-web-*, legacy-pool]
+                  allow_insecure_http: true
+                polling:
+                  shutdown_timeout_seconds: 12
+                safety:
+                  max_drain_fraction: 1
+                  confirm_cycles: 5
+                """
+        )
+        #expect(configuration.safety.drainGuard == (try DrainGuardPolicy(maxDrainFraction: 1, confirmCycles: 5)))
+        #expect(!configuration.safety.drainGuard.isEnabled)
+        #expect(configuration.polling.shutdownTimeoutSeconds == 12)
+        #expect(configuration.haproxy.allowInsecureHTTP)
+        let settings = try HAProxySinkSettings(configuration.haproxy)
+        #expect(settings.runtimeOwnership.patterns == ["azure-web-*", "legacy-pool"])
+
+        let error = try #require(throws: ConfigurationError.self) {
+            try ConfigurationLoader(environment: [:]).load(
+                yaml: "static: {path: instances.yaml}\nhaproxy: {runtime_socket: /s.sock}\nsafety:\n  max_drain_fraction: 1.5\n"
+            )
+        }
+        #expect(error.line == 4)
+        #expect(error.description.contains("safety.max_drain_fraction"))
     }
 
     @Test("az_weight_tag: \"\" turns percentage weights off")

@@ -25,7 +25,8 @@ struct LoopHarness: Sendable {
         providers: [any Provider],
         grouper: ServiceGrouper = ServiceGrouper(),
         policy: PollingPolicy = Self.policy,
-        maxConcurrentFetches: Int = 8
+        maxConcurrentFetches: Int = 8,
+        drainGuard: DrainGuardPolicy = .standard
     ) throws {
         var handler = InMemoryLogHandler()
         handler.logLevel = .debug
@@ -39,6 +40,7 @@ struct LoopHarness: Sendable {
             // No jitter, so the interval is exactly 30 s.
             random: FixedRandomNumberGenerator.minimum,
             maxConcurrentFetches: maxConcurrentFetches,
+            drainGuard: drainGuard,
             logger: Logger(label: "discovery-test") { _ in handler }
         )
     }

@@ -130,4 +130,27 @@ struct ServiceGrouperTests {
         #expect(Set(result.warnings.map(\.instanceID)) == ["no-address", "twice"])
         #expect(result.catalog.addressesByService == ["web:80@westeurope": ["10.0.0.2:80"]])
     }
+
+    /// Seen: `"127.0.0.50\u{0} port 22"` passed the provider's check (C stops at the NUL) and HAProxy put the
+    /// server on port 22. Every provider's instances pass the grouper, so the check there covers all of them.
+    @Test("an address that is not a literal (NUL, blanks, control characters, names) skips the instance with a warning",
+          arguments: ["127.0.0.50\u{0} port 22", "10.0.0.4 port 22", "10.0.0.4\nset server x", "web-1.internal", "10.0.0.4:22"])
+    func invalidAddressSkipsTheInstance(_ address: String) throws {
+        let result = grouper.group([taggedInstance("forged", address: address), taggedInstance("good", address: "10.0.0.2")])
+        #expect(result.catalog.addressesByService == ["web:80@westeurope": ["10.0.0.2:80"]])
+        let warning = try #require(result.warnings.first)
+        #expect(result.warnings.count == 1)
+        #expect(warning.reason == .invalidAddress(address))
+        let text = "\(warning)"
+        #expect(!text.contains("\u{0}") && !text.contains("\n"), "the warning prints control characters escaped")
+    }
+
+    @Test("a newline in an instance name is escaped in the warning, so it cannot forge a log line")
+    func instanceNameIsEscaped() throws {
+        var instance = taggedInstance("a", port: "abc")
+        instance.name = "web\n2026-12-01T00:00:00Z critical forged"
+        let warning = try #require(grouper.group([instance]).warnings.first)
+        #expect("\(warning)".contains("web\\n2026"))
+        #expect(!"\(warning)".contains("\n"))
+    }
 }

@@ -17,6 +17,11 @@ struct FleetJoin: Sendable {
         var notes: [Note]
     }
 
+    /// The power state each instance had in the previous successful fetch, by lower-cased id. A machine
+    /// missing from this fetch's power-state list keeps its previous state (the list is a separate request
+    /// and can lag behind the model list); one never seen with a state is left out until it has one.
+    var previousStates: [InstanceID: InstanceState] = [:]
+
     /// Why a reported instance cannot become a server.
     struct Note: Sendable, Hashable, CustomStringConvertible {
         var instanceID: InstanceID
@@ -32,7 +37,7 @@ struct FleetJoin: Sendable {
             var description: String {
                 switch self {
                 case .notRunning(let state): "state is \(state)"
-                case .noPowerState: "no power state in the status list (created during the cycle?)"
+                case .noPowerState: "no power state in the status list and none seen before (created during the cycle?); left out until it has one"
                 case .noNetworkInterface: "its primary NIC is not in the NIC list"
                 case .noPrivateIPv4: "its primary NIC has no private IPv4 address"
                 case .noPublicIP: "no public IP address (azure.address is public)"
@@ -71,9 +76,14 @@ struct FleetJoin: Sendable {
         for vm in snapshot.virtualMachines {
             let scaleSet = vm.properties?.virtualMachineScaleSet?.key.flatMap { scaleSetsByID[$0] }
             let isFlexibleMember = vm.properties?.virtualMachineScaleSet?.id != nil
+            let id = InstanceID(vm.id.lowercased())
+            guard let state = statesByID[id.rawValue] ?? previousStates[id] else {
+                notes.append(Note(instanceID: id, reason: .noPowerState))
+                continue
+            }
             let (instance, instanceNotes) = makeInstance(
                 vm,
-                state: statesByID[vm.id.lowercased()],
+                state: state,
                 scaleSet: scaleSet,
                 sourceKind: isFlexibleMember ? "azure-vmss-flex" : "azure-vm",
                 network: network

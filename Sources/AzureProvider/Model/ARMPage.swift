@@ -15,8 +15,19 @@ struct ARMPage<Item: Decodable & Sendable>: Decodable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        // An empty result may omit `value` altogether.
-        value = try container.decodeIfPresent([Item].self, forKey: .value) ?? []
+        // ARM always sends `value` (`[]` when empty). A page without it is not an empty list but a broken
+        // answer (a proxy's error page, a truncated body): reading it as "no machines" would drain them all.
+        guard container.contains(.value) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.value,
+                DecodingError.Context(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "the list page has no \"value\" array, so it is not a list result; "
+                        + "treated as a failure rather than as an empty list"
+                )
+            )
+        }
+        value = try container.decode([Item].self, forKey: .value)
         nextLink = try container.decodeIfPresent(String.self, forKey: .nextLink)
     }
 

@@ -51,7 +51,7 @@ public enum DataPlaneSinkKind: SinkKind {
 
     public static func summary(of section: HAProxySection?) -> String {
         let section = section ?? HAProxySection()
-        return "HAProxy Data Plane API \(section.apiVersion.rawValue) at \(section.baseURL.absoluteString); "
+        return "HAProxy Data Plane API \(section.apiVersion.rawValue) at \(DataPlaneClientConfiguration.redacting(section.baseURL.absoluteString)); "
             + section.serverSlots.summary
     }
 
@@ -71,7 +71,8 @@ extension DataPlaneClientConfiguration {
             password: section.password?.revealed,
             timeout: .milliseconds(Int((section.timeoutSeconds * 1000).rounded(.up))),
             verifySSL: section.verifySSL,
-            caFile: section.caFile
+            caFile: section.caFile,
+            allowInsecureHTTP: section.allowInsecureHTTP
         )
     }
 }

@@ -9,9 +9,13 @@ import ProviderKit
 /// - `username` [`admin`], `password` (secret, never logged; required for the Data Plane API).
 /// - `timeout` [`10`]: seconds per request.
 /// - `verify_ssl` [`true`], `ca_file` [none]: TLS verification of the Data Plane API.
+/// - `allow_insecure_http` [`false`]: allow plain http with credentials to a Data Plane API that is not on
+///   a loopback address.
 /// - `apply_mode` [`incremental`]: `incremental|atomic`.
 /// - `runtime_socket` [none]: `/path/to/admin.sock` or `tcp://host:port`; when set the Runtime API is
 ///   used instead of the Data Plane API, and no Data Plane settings are needed.
+/// - `runtime_backends` [none]: names or globs of the backends the Runtime API sink may write; without it,
+///   only backends whose whole name the naming scheme produces and whose servers are all `srvN` slots.
 /// - `backend`: see ``BackendSection``. `server_slots`: see ``ServerSlotsSection``.
 /// - `availability_zone` [none]: HAProxy's own zone; enables the zone rules.
 /// - `az_weight_tag` [`HAProxy:Instance:AZperc`]: the tag holding the percentage of traffic for the other zone;
@@ -27,9 +31,11 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
     public var password: Secret?
     public var timeoutSeconds: Double = 10
     public var verifySSL = true
+    public var allowInsecureHTTP = false
     public var caFile: String?
     public var applyMode: DataPlaneApplyMode = .incremental
     public var runtimeSocket: RuntimeSocketAddress?
+    public var runtimeBackends: [String] = []
     public var backend = BackendSection()
     public var serverSlots = ServerSlotsSection()
     public var availabilityZone: String?
@@ -48,9 +54,11 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
         case password
         case timeout
         case verifySSL = "verify_ssl"
+        case allowInsecureHTTP = "allow_insecure_http"
         case caFile = "ca_file"
         case applyMode = "apply_mode"
         case runtimeSocket = "runtime_socket"
+        case runtimeBackends = "runtime_backends"
         case backend
         case serverSlots = "server_slots"
         case availabilityZone = "availability_zone"
@@ -67,7 +75,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
             try container.require(
                 ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host?.isEmpty == false,
                 .baseURL,
-                value: "\"\(text)\"",
+                value: "\"\(DataPlaneClientConfiguration.redacting(text))\"",
                 expected: "an http:// or https:// URL such as http://127.0.0.1:5555"
             )
             self.baseURL = url!
@@ -83,9 +91,17 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
             expected: "a number of seconds > 0"
         )
         self.verifySSL = try container.decode(Bool.self, forKey: .verifySSL, default: true)
+        self.allowInsecureHTTP = try container.decode(Bool.self, forKey: .allowInsecureHTTP, default: false)
         self.caFile = try container.decodePathIfPresent(forKey: .caFile, decoder: context)
         self.applyMode = try container.decode(DataPlaneApplyMode.self, forKey: .applyMode, default: .incremental)
         self.runtimeSocket = try container.decodeIfPresent(RuntimeSocketAddress.self, forKey: .runtimeSocket)
+        self.runtimeBackends = try container.decode([String].self, forKey: .runtimeBackends, default: [])
+        try container.require(
+            runtimeBackends.allSatisfy { !$0.isEmpty && BackendNaming.isValidGlob($0) },
+            .runtimeBackends,
+            value: runtimeBackends.map { "\"\($0)\"" }.joined(separator: ", "),
+            expected: "backend names or globs made of A-Z a-z 0-9 - _ . : and * ? [ ]"
+        )
         self.backend = try container.decode(BackendSection.self, forKey: .backend, default: BackendSection())
         self.serverSlots = try container.decode(ServerSlotsSection.self, forKey: .serverSlots, default: ServerSlotsSection())
         self.availabilityZone = try container.decodeIfPresent(String.self, forKey: .availabilityZone).flatMap(\.nonBlank)

@@ -17,7 +17,8 @@ extension HAProxySinkSettings {
             ),
             balance: section.backend.balance,
             mode: section.backend.mode,
-            backendOptions: section.backendOptions
+            backendOptions: section.backendOptions,
+            runtimeOwnership: RuntimeBackendOwnership(patterns: section.runtimeBackends)
         )
     }
 }

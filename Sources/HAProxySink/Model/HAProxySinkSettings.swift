@@ -11,6 +11,8 @@ public struct HAProxySinkSettings: Hashable, Sendable {
     public var mode: BackendMode
     /// Extra backend fields per service name, applied when the backend is created.
     public var backendOptions: [String: [String: JSONValue]]
+    /// Which existing backends the Runtime API sink may write (`haproxy.runtime_backends`).
+    public var runtimeOwnership: RuntimeBackendOwnership
 
     public init(
         naming: BackendNaming = .standard,
@@ -18,7 +20,8 @@ public struct HAProxySinkSettings: Hashable, Sendable {
         serverSettings: ServerSettingsPolicy = ServerSettingsPolicy(),
         balance: String = "roundrobin",
         mode: BackendMode = .http,
-        backendOptions: [String: [String: JSONValue]] = [:]
+        backendOptions: [String: [String: JSONValue]] = [:],
+        runtimeOwnership: RuntimeBackendOwnership = RuntimeBackendOwnership()
     ) {
         self.naming = naming
         self.slotPolicy = slotPolicy
@@ -26,6 +29,7 @@ public struct HAProxySinkSettings: Hashable, Sendable {
         self.balance = balance
         self.mode = mode
         self.backendOptions = backendOptions
+        self.runtimeOwnership = runtimeOwnership
     }
 
     /// The extra backend fields for a service (keyed by service name, as in the configuration file).

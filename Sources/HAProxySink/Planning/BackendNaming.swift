@@ -1,3 +1,4 @@
+import Foundation
 import ProviderKit
 
 /// Names backends `{prefix}{separator}{name}{separator}{port}{separator}{region}` (the Python daemon's
@@ -77,6 +78,18 @@ public struct BackendNaming: Hashable, Sendable {
             return !part.isEmpty && part.count <= 5 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isWholeNumber)
                 && (1...65535).contains(Int(part) ?? 0)
         }
+    }
+
+    /// Whether `backendName` is one ``backendName(for:)`` can produce (``followsScheme(backendName:)``):
+    /// `azure-web-80-westeurope` is, `demo-manual` is not, though it starts with `demo-`. The Runtime API
+    /// sink's default ownership rule.
+    public func producesName(_ backendName: String) -> Bool {
+        followsScheme(backendName: backendName)
+    }
+
+    /// Whether `pattern` is a backend name or a glob of one (`azure-web-*`): name characters plus `*?[]!`.
+    public static func isValidGlob(_ pattern: String) -> Bool {
+        pattern.utf8.allSatisfy { isValidByte($0) || "*?[]!".utf8.contains($0) }
     }
 
     /// Whether HAProxy accepts `name` as a proxy name: `^[A-Za-z0-9-_.:]+$`.

@@ -40,3 +40,19 @@ extension ReconcilePlan: SinkPlan {
     public var text: String { PlanRenderer.text(self) }
     public func json() throws -> String { try PlanRenderer.json(self) }
 }
+
+extension PlanningSink {
+    /// Every server of the managed backends that takes traffic: not in maintenance, not a free slot.
+    public func servingAddresses() async throws -> Set<ServingAddress> {
+        var serving: Set<ServingAddress> = []
+        for servers in try await readManagedBackends().values {
+            for server in servers where !server.maintenance {
+                serving.insert(ServingAddress(address: server.address, port: server.port))
+            }
+        }
+        return serving
+    }
+}
+
+extension RuntimeAPISink: ServingStateReporting {}
+extension DataPlaneSink: ServingStateReporting {}

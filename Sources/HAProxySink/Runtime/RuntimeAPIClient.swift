@@ -1,5 +1,7 @@
+import Foundation
 import NIOCore
 import NIOPosix
+import ProviderKit
 
 /// Talks to HAProxy's Runtime API over a unix or TCP stats socket (`level admin`).
 ///
@@ -30,34 +32,53 @@ public struct RuntimeAPIClient: Sendable {
     /// Runs `commands` in order and checks every answer; throws on the first rejected command.
     ///
     /// Returns the answers, in order. Commands after a rejected one in the same line have run too
-    /// (HAProxy does not stop), which is harmless because every command we send is idempotent and the
-    /// next cycle compares with the actual state again.
+    /// (HAProxy does not stop); use ``run(chains:)`` when a command must not run after another failed.
     @discardableResult
     public func run(_ commands: [RuntimeCommand]) async throws -> [String] {
         var answers: [String] = []
         answers.reserveCapacity(commands.count)
         for batch in try Self.batches(commands) {
-            let line = batch.map(\.text).joined(separator: "; ")
-            let output = try await exchange(line)
-            guard let batchAnswers = RuntimeAnswerFraming.split(output, commandCount: batch.count) else {
-                throw RuntimeAPIError(
-                    code: .malformedResponse,
-                    endpoint: endpoint.description,
-                    command: line,
-                    message: "expected \(batch.count) answers, got: \(output.prefix(500).debugDescription)"
-                )
-            }
+            let batchAnswers = try await exchange(batch)
             for (command, answer) in zip(batch, batchAnswers) where !command.accepts(answer) {
-                throw RuntimeAPIError(
-                    code: .commandRejected,
-                    endpoint: endpoint.description,
-                    command: command.text,
-                    message: answer.isEmpty ? "HAProxy gave no answer" : answer
-                )
+                throw Self.rejection(of: command, answer: answer, endpoint: endpoint)
             }
             answers += batchAnswers
         }
         return answers
+    }
+
+    /// Runs chains of dependent commands: each chain's commands in order, and none after one of them was
+    /// rejected (never `set server … state ready` for a slot whose `set server … addr` failed).
+    ///
+    /// Chains are independent of each other and advance together, one round per position, so a cycle costs
+    /// as many connections as its longest chain has commands (at most four), not one per command.
+    /// - Returns: The rejections by chain index (a chain with an unsafe argument is refused before anything
+    ///   of it is sent); an empty dictionary when every command was accepted.
+    /// - Throws: ``RuntimeAPIError`` when HAProxy cannot be reached or answers in a shape it never gives;
+    ///   the chains' later commands are then not sent either.
+    public func run(chains: [[RuntimeCommand]]) async throws -> [Int: RuntimeAPIError] {
+        var failures: [Int: RuntimeAPIError] = [:]
+        // A chain with an argument HAProxy would misread is refused whole; the others go ahead.
+        for (index, chain) in chains.enumerated() {
+            if let error = Self.unsafe(chain) { failures[index] = error }
+        }
+        var position = 0
+        while true {
+            let round = chains.indices.filter { failures[$0] == nil && position < chains[$0].count }
+            guard !round.isEmpty else { break }
+            var queue = round[...]
+            for batch in try Self.batches(round.map { chains[$0][position] }) {
+                let answers = try await exchange(batch)
+                for (command, answer) in zip(batch, answers) {
+                    let chain = queue.removeFirst()
+                    if !command.accepts(answer) {
+                        failures[chain] = Self.rejection(of: command, answer: answer, endpoint: endpoint)
+                    }
+                }
+            }
+            position += 1
+        }
+        return failures
     }
 
     /// Runs one query and returns its answer.
@@ -67,17 +88,11 @@ public struct RuntimeAPIClient: Sendable {
 
     /// Groups commands into lines no longer than ``maximumLineLength``.
     static func batches(_ commands: [RuntimeCommand]) throws(RuntimeAPIError) -> [[RuntimeCommand]] {
+        if let error = unsafe(commands) { throw error }
         var batches: [[RuntimeCommand]] = []
         var current: [RuntimeCommand] = []
         var length = 0
         for command in commands {
-            if command.text.contains(where: { $0 == ";" || $0 == "\n" || $0 == "\r" || $0 == "\\" }) {
-                throw RuntimeAPIError(
-                    code: .invalidCommand,
-                    command: command.text,
-                    message: "an argument contains ';', '\\' or a line break, which the Runtime API would misread"
-                )
-            }
             let added = command.text.utf8.count + 2
             if !current.isEmpty && length + added > maximumLineLength {
                 batches.append(current)
@@ -89,6 +104,49 @@ public struct RuntimeAPIClient: Sendable {
         }
         if !current.isEmpty { batches.append(current) }
         return batches
+    }
+
+    /// The error for the first command with an argument HAProxy would misread, if any.
+    private static func unsafe(_ commands: [RuntimeCommand]) -> RuntimeAPIError? {
+        for command in commands {
+            if let word = command.unsafeWord {
+                return RuntimeAPIError(
+                    code: .invalidCommand,
+                    command: command.description,
+                    message: "the argument \"\(UntrustedText.escaped(word, limit: 100))\" is empty or contains "
+                        + "whitespace, a NUL or control character, ';' or '\\', which the Runtime API would misread; "
+                        + "nothing of it was sent"
+                )
+            }
+        }
+        return nil
+    }
+
+    private static func rejection(of command: RuntimeCommand, answer: String, endpoint: RuntimeAPIEndpoint)
+        -> RuntimeAPIError
+    {
+        RuntimeAPIError(
+            code: .commandRejected,
+            endpoint: endpoint.description,
+            command: command.description,
+            message: answer.allSatisfy(\.isWhitespace)
+                ? "HAProxy gave no answer" : UntrustedText.escaped(answer.trimmingCharacters(in: .newlines), limit: 500)
+        )
+    }
+
+    /// One line of commands on one connection, split into one answer per command.
+    private func exchange(_ batch: [RuntimeCommand]) async throws -> [String] {
+        let line = batch.map(\.text).joined(separator: "; ")
+        let output = try await exchange(line)
+        guard let answers = RuntimeAnswerFraming.split(output, commandCount: batch.count) else {
+            throw RuntimeAPIError(
+                code: .malformedResponse,
+                endpoint: endpoint.description,
+                command: UntrustedText.escaped(line, limit: 500),
+                message: "expected \(batch.count) answers, got: \(UntrustedText.escaped(output, limit: 500))"
+            )
+        }
+        return answers
     }
 
     /// One connection: write `line`, read everything until HAProxy closes.

@@ -1,3 +1,4 @@
+import ProviderKit
 /// Where HAProxy's Runtime API (its `stats socket ... level admin`) listens.
 ///
 /// Parsed from `haproxy.runtime_socket`: a unix socket path (`/run/haproxy/admin.sock`, optionally written
@@ -75,5 +76,18 @@ extension String {
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }
         return String(view)
+    }
+}
+
+extension RuntimeAPIEndpoint {
+    /// One warning for the start log when the socket is TCP on an address that is not loopback: the Runtime
+    /// API has no authentication, so anyone who reaches that port has admin rights over HAProxy.
+    public var transportWarning: String? {
+        guard case .tcp(let host, _) = self else { return nil }
+        let lowered = host.lowercased()
+        let loopback = lowered == "localhost" || lowered == "::1" || (IPAddressLiteral.isIPv4(lowered) && lowered.hasPrefix("127."))
+        guard !loopback else { return nil }
+        return "haproxy.runtime_socket \(self) is TCP on an address that is not loopback; the Runtime API has no "
+            + "authentication, so anyone who can reach it controls HAProxy. Prefer a unix socket or 127.0.0.1"
     }
 }

@@ -15,8 +15,15 @@ import ProviderKit
 /// as well, use `server-state-file` with `load-server-state-from-file global` and save the state before
 /// reloading (`echo "show servers state" | socat stdio /run/haproxy/admin.sock > /var/lib/haproxy/state`).
 ///
-/// A backend missing from HAProxy is an error naming it with the haproxy.cfg lines to add; the other
-/// backends are still converged first.
+/// ## Only what is ours
+/// A backend is written only when ``RuntimeBackendOwnership`` says it is discoveryd's (by default: a name
+/// the naming scheme produces, and only `srvN` servers). Any other backend with the managed prefix gets one
+/// warning and never a command.
+///
+/// ## One broken backend breaks one service
+/// A backend missing from HAProxy (reported with the haproxy.cfg lines to add), not discoveryd's, or with
+/// a command HAProxy rejected is a ``ServiceFailure`` in the report; every other backend is applied in the
+/// same cycle. Within a server, a command is sent only after the one before it was accepted.
 public actor RuntimeAPISink: PlanningSink {
     public nonisolated let name = "haproxy-runtime"
     public nonisolated let settings: HAProxySinkSettings
@@ -36,6 +43,7 @@ public actor RuntimeAPISink: PlanningSink {
         self.client = client
         self.settings = settings
         self.logger = logger
+        if let warning = client.endpoint.transportWarning { logger.warning("\(warning)") }
     }
 
     @discardableResult
@@ -51,24 +59,28 @@ public actor RuntimeAPISink: PlanningSink {
             try await client.run(restore)
             snapshot = try RuntimeSnapshot(answers: try await client.run(RuntimeSnapshot.queries))
             report.requests += restore.count + RuntimeSnapshot.queries.count
-            let slots = restore.filter { $0.text.hasPrefix("add server") }.count
+            let slots = restore.filter { $0.words.starts(with: ["add", "server"]) }.count
             report.changes.append("re-created \(slots) slots lost by a restart of HAProxy")
         }
 
+        var warnings: [PlanWarning] = []
+        let owned = ownedBackends(in: snapshot, warnings: &warnings)
         let plan = ReconcilePlanner(settings: settings).plan(
             catalog: catalog,
-            actual: snapshot.plannerView,
+            actual: owned,
             previousAssignments: assignments
         )
-        var commands: [RuntimeCommand] = []
-        var warnings = plan.warnings
+        warnings += plan.warnings
+        var chains: [[RuntimeCommand]] = []
+        var chainBackend: [String] = []
         for backend in plan.backends where !backend.isNewBackend {
             let translation = translator.translate(
                 backend,
                 actual: snapshot.servers[backend.backendName] ?? [],
                 usesHealthChecks: snapshot.usesHealthChecks(backend: backend.backendName)
             )
-            commands += translation.commands
+            chains += translation.chains
+            chainBackend += Array(repeating: backend.backendName, count: translation.chains.count)
             report.changes += translation.changes
             report.serversChanged += translation.serversChanged
             warnings += translation.warnings
@@ -76,28 +88,83 @@ public actor RuntimeAPISink: PlanningSink {
         for skipped in plan.skipped { warnings.append(PlanWarning(message: skipped.description)) }
         logNewWarnings(warnings)
 
-        if !commands.isEmpty {
-            try await client.run(commands)
-            report.requests += commands.count
+        var rejected: [String: [RuntimeAPIError]] = [:]
+        if !chains.isEmpty {
+            for (index, error) in try await client.run(chains: chains).sorted(by: { $0.key < $1.key }) {
+                rejected[chainBackend[index], default: []].append(error)
+            }
+            report.requests += chains.reduce(0) { $0 + $1.count }
         }
-        // Only now, with every command accepted, do the assignments become the cache.
+
+        // Only what HAProxy accepted becomes the cache: a backend with a rejected command keeps its
+        // previous assignments, so the next cycle plans it again from the actual state.
         var applied: [String: [InstanceID: String]] = [:]
         for backend in plan.backends where !backend.isNewBackend && !backend.assignments.isEmpty {
-            applied[backend.backendName] = backend.assignments
+            applied[backend.backendName] =
+                rejected[backend.backendName] == nil ? backend.assignments : assignments[backend.backendName]
         }
-        assignments = applied
+        assignments = applied.compactMapValues { $0 }
 
-        let missing = plan.backends.filter(\.isNewBackend)
-        if !missing.isEmpty {
-            throw RuntimeAPISinkError.missing(missing, settings: settings)
+        for backend in plan.backends {
+            if let errors = rejected[backend.backendName] {
+                report.failures.append(
+                    ServiceFailure(
+                        target: backend.backendName,
+                        service: backend.serviceKey,
+                        message: errors.map(\.description).joined(separator: "; ")
+                    )
+                )
+            } else if backend.isNewBackend {
+                report.failures.append(unusableBackend(backend, in: snapshot))
+            }
+        }
+        if !report.failures.isEmpty {
+            report.changes.removeAll { change in report.failures.contains { change.hasPrefix($0.target + "/") } }
         }
         return report
     }
 
-    /// The servers of every backend discoveryd manages, as the planner sees them (for `plan`). Writes nothing.
+    /// The servers of every backend discoveryd may write, as the planner sees them (for `plan`). Writes nothing.
     public func readManagedBackends() async throws -> [String: [ServerState]] {
         let snapshot = try RuntimeSnapshot(answers: try await client.run(RuntimeSnapshot.queries))
-        return snapshot.plannerView.filter { settings.naming.isManaged(backendName: $0.key) }
+        var ignored: [PlanWarning] = []
+        return ownedBackends(in: snapshot, warnings: &ignored)
+    }
+
+    /// The planner's view of the backends this sink owns; a warning for each other one with the prefix.
+    private func ownedBackends(in snapshot: RuntimeSnapshot, warnings: inout [PlanWarning]) -> [String: [ServerState]] {
+        var owned: [String: [ServerState]] = [:]
+        let ownership = settings.runtimeOwnership
+        for (name, servers) in snapshot.plannerView {
+            if ownership.owns(backend: name, serverNames: servers.lazy.map(\.name), naming: settings.naming) {
+                owned[name] = servers
+            } else if settings.naming.isManaged(backendName: name) {
+                warnings.append(
+                    PlanWarning(
+                        backend: name,
+                        message: "starts with the managed prefix but is not discoveryd's: "
+                            + ownership.reasonNotOwned(backend: name, naming: settings.naming)
+                            + "; it is never written (list it in haproxy.runtime_backends to hand it over)"
+                    )
+                )
+            }
+        }
+        return owned
+    }
+
+    /// The failure for a service whose backend HAProxy lacks, or has but does not let discoveryd write.
+    private func unusableBackend(_ backend: BackendPlan, in snapshot: RuntimeSnapshot) -> ServiceFailure {
+        if snapshot.backendNames.contains(backend.backendName) {
+            return ServiceFailure(
+                target: backend.backendName,
+                service: backend.serviceKey,
+                message: "the backend exists but is not discoveryd's ("
+                    + settings.runtimeOwnership.reasonNotOwned(backend: backend.backendName, naming: settings.naming)
+                    + "); nothing is written to it. Rename the service, or list the backend in haproxy.runtime_backends"
+            )
+        }
+        let error = RuntimeAPISinkError.missing([backend], settings: settings)
+        return ServiceFailure(target: backend.backendName, service: backend.serviceKey, message: error.description)
     }
 
     private func logNewWarnings(_ warnings: [PlanWarning]) {

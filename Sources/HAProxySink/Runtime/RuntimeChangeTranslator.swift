@@ -12,7 +12,11 @@
 ///   `enable health`, so a cycle always repairs what the last one left half done.
 public struct RuntimeChangeTranslator: Sendable {
     public struct Translation: Hashable, Sendable {
-        public var commands: [RuntimeCommand] = []
+        /// One chain per written server: its commands in order, each sent only when the one before it was
+        /// accepted (see ``RuntimeAPIClient/run(chains:)``).
+        public var chains: [[RuntimeCommand]] = []
+        /// Every command, chain after chain.
+        public var commands: [RuntimeCommand] { chains.flatMap { $0 } }
         /// One line per written server, for the log.
         public var changes: [String] = []
         /// Servers written.
@@ -27,25 +31,23 @@ public struct RuntimeChangeTranslator: Sendable {
         var translation = Translation()
         let backend = plan.backendName
         for change in plan.changes {
-            let before = translation.commands.count
+            var chain: [RuntimeCommand] = []
             switch change {
             case .updateSlot(let from, let to, let fields):
                 let addressChanged = fields.contains(.address) || fields.contains(.port)
                 let freeing = fields.contains(.maintenance) && to.maintenance
                 let filling = fields.contains(.maintenance) && !to.maintenance
                 if freeing {
-                    translation.commands.append(.setState(backend: backend, server: to.name, .maint))
+                    chain.append(.setState(backend: backend, server: to.name, .maint))
                 }
                 if addressChanged {
-                    translation.commands.append(
-                        .setAddress(backend: backend, server: to.name, address: to.address, port: to.port)
-                    )
+                    chain.append(.setAddress(backend: backend, server: to.name, address: to.address, port: to.port))
                 }
                 if fields.contains(.weight) {
-                    translation.commands.append(.setWeight(backend: backend, server: to.name, weight: to.weight))
+                    chain.append(.setWeight(backend: backend, server: to.name, weight: to.weight))
                 }
                 if filling {
-                    translation.commands.append(.setState(backend: backend, server: to.name, .ready))
+                    chain.append(.setState(backend: backend, server: to.name, .ready))
                 }
                 if fields.contains(.backup) {
                     translation.warnings.append(
@@ -56,14 +58,14 @@ public struct RuntimeChangeTranslator: Sendable {
                         )
                     )
                 }
-                if translation.commands.count > before {
+                if !chain.isEmpty {
                     translation.changes.append("\(backend)/\(to.name): \(from) -> \(to)")
                 }
             case .addSlot(let server):
                 var arguments: [String] = []
                 if usesHealthChecks { arguments.append("check") }
                 arguments += ["weight", String(server.weight)]
-                translation.commands.append(
+                chain.append(
                     .addServer(
                         backend: backend,
                         server: server.name,
@@ -73,20 +75,23 @@ public struct RuntimeChangeTranslator: Sendable {
                     )
                 )
                 if usesHealthChecks {
-                    translation.commands.append(.enableHealthCheck(backend: backend, server: server.name))
+                    chain.append(.enableHealthCheck(backend: backend, server: server.name))
                 }
                 if !server.maintenance {
-                    translation.commands.append(.enableServer(backend: backend, server: server.name))
+                    chain.append(.enableServer(backend: backend, server: server.name))
                 }
                 translation.changes.append("\(backend)/\(server.name): added \(server)")
             case .removeSlot(let server):
                 // Never `del server`: a free slot stays, in maintenance.
                 if !server.maintenance {
-                    translation.commands.append(.setState(backend: backend, server: server.name, .maint))
+                    chain.append(.setState(backend: backend, server: server.name, .maint))
                     translation.changes.append("\(backend)/\(server.name): \(server) -> maint (kept, not deleted)")
                 }
             }
-            if translation.commands.count > before { translation.serversChanged += 1 }
+            if !chain.isEmpty {
+                translation.chains.append(chain)
+                translation.serversChanged += 1
+            }
         }
 
         let written = Set(plan.changes.map(\.slotName))
@@ -94,7 +99,7 @@ public struct RuntimeChangeTranslator: Sendable {
         where !written.contains(server.serverName) && SlotName.index(of: server.serverName) != nil
             && !server.isInMaintenance && server.hasHealthCheck && !server.checkFlags.contains(.enabled)
         {
-            translation.commands.append(.enableHealthCheck(backend: backend, server: server.serverName))
+            translation.chains.append([.enableHealthCheck(backend: backend, server: server.serverName)])
             translation.changes.append("\(backend)/\(server.serverName): health checks enabled")
             translation.serversChanged += 1
         }

@@ -85,6 +85,10 @@ public struct ServiceGrouper: Sendable {
             }
         }
         guard !instance.address.isEmpty else { return .skipped(.noAddress) }
+        // Every provider's addresses pass here, so none reaches a sink unchecked (HAProxy commands, URLs).
+        guard IPAddressLiteral.isValid(instance.address) else {
+            return .skipped(.invalidAddress(instance.address))
+        }
         return .endpoint(
             ServiceKey(name: trimmedName, port: servicePort, region: instance.region),
             Endpoint(
@@ -202,13 +206,15 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
         case filteredOut
         case invalidTag(tag: String, value: String)
         case noAddress
+        /// The address is not an IPv4 or IPv6 literal (a host name, a port, a NUL or control character).
+        case invalidAddress(String)
         case duplicateID
         /// Not a skip: the instance port tag is not a port, so the instance serves on the service port.
         case invalidInstancePort(tag: String, value: String, servicePort: Int)
 
         public var deservesWarning: Bool {
             switch self {
-            case .invalidTag, .noAddress, .duplicateID, .invalidInstancePort: true
+            case .invalidTag, .noAddress, .invalidAddress, .duplicateID, .invalidInstancePort: true
             case .notRunning, .notTagged, .filteredOut: false
             }
         }
@@ -219,8 +225,11 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
             case .notTagged: "no service name/port tags"
             case .filteredOut: "excluded by the tag allowlist/denylist"
             case .invalidTag(let tag, let value):
-                "tag \(tag)=\"\(value)\" is not valid (expected a port number 1-65535 or a non-empty name); fix the tag"
+                "tag \(tag)=\"\(UntrustedText.escaped(value, limit: 200))\" is not valid (expected a port number 1-65535 or a non-empty name); fix the tag"
             case .noAddress: "has no address"
+            case .invalidAddress(let address):
+                "address \"\(UntrustedText.escaped(address, limit: 100))\" is not an IPv4 or IPv6 literal; fix the "
+                    + "instance's address"
             case .duplicateID: "another instance of the same service has the same id; placed once"
             case .invalidInstancePort(let tag, let value, let servicePort):
                 "tag \(tag)=\"\(value)\" is not a port number 1-65535; using the service port \(servicePort) instead; fix the tag"
@@ -229,8 +238,10 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        if case .invalidInstancePort = reason { return "instance \(instanceName) (\(instanceID)): \(reason)" }
-        return "instance \(instanceName) (\(instanceID)) skipped: \(reason)"
+        let name = UntrustedText.escaped(instanceName, limit: 200)
+        let id = UntrustedText.escaped(instanceID.rawValue, limit: 300)
+        if case .invalidInstancePort = reason { return "instance \(name) (\(id)): \(reason)" }
+        return "instance \(name) (\(id)) skipped: \(reason)"
     }
 }
 

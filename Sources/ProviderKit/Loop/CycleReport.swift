@@ -13,6 +13,8 @@ public struct CycleReport: Sendable {
     public var fullResync: Bool
     /// Wall time of the cycle, measured with the loop's clock.
     public var duration: Duration
+    /// Answers the mass-drain guard held back this cycle (their providers' previous snapshots stood in).
+    public var drainHolds: [DrainHold]
 
     public init(
         cycle: Int,
@@ -20,7 +22,8 @@ public struct CycleReport: Sendable {
         grouping: GroupingResult?,
         sink: SinkOutcome,
         fullResync: Bool,
-        duration: Duration
+        duration: Duration,
+        drainHolds: [DrainHold] = []
     ) {
         self.cycle = cycle
         self.providers = providers
@@ -28,6 +31,7 @@ public struct CycleReport: Sendable {
         self.sink = sink
         self.fullResync = fullResync
         self.duration = duration
+        self.drainHolds = drainHolds
     }
 
     /// The catalog that was (or would have been) applied.

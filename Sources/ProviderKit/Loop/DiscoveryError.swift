@@ -13,6 +13,8 @@ public struct DiscoveryError: Error, Hashable, Sendable {
             case noProviders
             case alreadyRunning
             case cancelled
+            case servicesFailed
+            case drainHeld
         }
 
         private var code: _Code
@@ -30,6 +32,8 @@ public struct DiscoveryError: Error, Hashable, Sendable {
             case .noProviders: "No provider is configured."
             case .alreadyRunning: "The discovery loop is already running a cycle."
             case .cancelled: "The cycle was cancelled before it finished."
+            case .servicesFailed: "Some services could not be applied; the others were."
+            case .drainHeld: "A provider's answer would drain too many servers and was held."
             }
         }
 
@@ -49,6 +53,10 @@ public struct DiscoveryError: Error, Hashable, Sendable {
         public static let alreadyRunning = Code(.alreadyRunning)
         /// The task was cancelled while the cycle ran; nothing was applied after the cancellation.
         public static let cancelled = Code(.cancelled)
+        /// The sink applied the catalog except for some services (``SinkReport/failures``).
+        public static let servicesFailed = Code(.servicesFailed)
+        /// The mass-drain guard held a provider's answer (``DrainGuardPolicy``); nothing of it was applied.
+        public static let drainHeld = Code(.drainHeld)
     }
 
     private final class Backing: Sendable {
@@ -141,6 +149,40 @@ public struct DiscoveryError: Error, Hashable, Sendable {
             .sinkFailed,
             message: "sink \(sink) failed to apply the catalog: \(error)",
             underlying: [error],
+            report: report,
+            file: file,
+            line: line
+        )
+    }
+
+    /// The sink applied every service but those in `failures`.
+    public static func servicesFailed(
+        _ failures: [ServiceFailure],
+        sink: String,
+        report: CycleReport? = nil,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> Self {
+        Self(
+            .servicesFailed,
+            message: "sink \(sink) could not apply \(failures.count) service(s); the others were applied: "
+                + failures.map(\.description).joined(separator: "\n"),
+            report: report,
+            file: file,
+            line: line
+        )
+    }
+
+    /// The guard held the answers of `holds`' providers.
+    public static func drainHeld(
+        _ holds: [DrainHold],
+        report: CycleReport? = nil,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> Self {
+        Self(
+            .drainHeld,
+            message: holds.map { $0.oneShotMessage }.joined(separator: "; "),
             report: report,
             file: file,
             line: line

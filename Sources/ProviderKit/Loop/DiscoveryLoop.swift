@@ -11,13 +11,20 @@ import Synchronization
 ///    "no instances".
 /// 3. **Startup gate:** until every provider has succeeded at least once nothing is applied, because the
 ///    merged state would lack that provider's instances and the sink would retire its services.
-/// 4. The merged snapshots are grouped; each grouping warning (a bad port tag, say) is logged once, and
-///    again only if it comes back after having been fixed.
-/// 5. The catalog is applied. The first apply, and the first one after ``requestFullResync()``, ask for a
+/// 4. **Mass-drain guard** (``DrainGuardPolicy``): a successful answer that would take more than
+///    `maxDrainFraction` of the live servers its provider feeds out of service is held (the provider's
+///    previous snapshot stays) until the same answer has come `confirmCycles` times in a row, with one
+///    warning per cycle. A provider's first answer is compared with what the sink serves, when the sink
+///    can say (``ServingStateReporting``).
+/// 5. The merged snapshots are grouped; each grouping warning (a bad port tag, say) is logged once, and
+///    again only if it comes back after having been fixed. An instance that was serving and now has a
+///    malformed service tag keeps its last applied membership, with a warning every cycle.
+/// 6. The catalog is applied. The first apply, and the first one after ``requestFullResync()``, ask for a
 ///    full resync, and keep asking until an apply succeeds.
 ///
 /// A cycle fails if any provider failed or the sink threw. Consecutive failures back off as the
-/// ``PollingPolicy`` says; a successful cycle returns to the normal interval.
+/// ``PollingPolicy`` says; a successful cycle returns to the normal interval. Services the sink reports as
+/// failed (``SinkReport/failures``) are logged every cycle but do not back off the others.
 ///
 /// ## Between cycles
 /// The loop waits for the policy's delay, or less when a provider's
@@ -38,14 +45,17 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     public let grouper: ServiceGrouper
     public let policy: PollingPolicy
     public let maxConcurrentFetches: Int
+    public let drainGuard: DrainGuardPolicy
 
     private let clock: LoopClock
-    private let logger: Logger
+    let logger: Logger
     private let wake = WakeSignal()
-    private let state: Mutex<State>
+    /// Internal rather than private so that the loop's extensions in other files (safety) can use it.
+    let state: Mutex<State>
 
-    private struct State {
+    struct State {
         var store: SnapshotStore
+        var safety: CycleSafety
         var warnings = WarnOnce<SkippedInstance>()
         var random: any RandomNumberGenerator & Sendable
         var cycle = 0
@@ -62,6 +72,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     ///   - clock: Measures cycles and times the waits; tests pass a manual clock.
     ///   - random: The source of the interval jitter; tests pass a fixed one.
     ///   - maxConcurrentFetches: How many providers are fetched at the same time.
+    ///   - drainGuard: When a provider's answer drains too much to be taken without confirmation.
     /// - Throws: ``DiscoveryError`` with ``DiscoveryError/Code/noProviders`` or
     ///   ``DiscoveryError/Code/duplicateProviderName``.
     public init(
@@ -72,6 +83,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         clock: LoopClock,
         random: some RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
         maxConcurrentFetches: Int = 8,
+        drainGuard: DrainGuardPolicy = .standard,
         logger: Logger
     ) throws {
         guard !providers.isEmpty else { throw DiscoveryError.noProviders() }
@@ -85,8 +97,15 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         self.policy = policy
         self.clock = clock
         self.maxConcurrentFetches = max(1, maxConcurrentFetches)
+        self.drainGuard = drainGuard
         self.logger = logger
-        self.state = Mutex(State(store: SnapshotStore(providerNames: providers.map(\.name)), random: random))
+        self.state = Mutex(
+            State(
+                store: SnapshotStore(providerNames: providers.map(\.name)),
+                safety: CycleSafety(policy: drainGuard),
+                random: random
+            )
+        )
     }
 
     // MARK: - Public operations
@@ -115,16 +134,23 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
 
     /// Runs one cycle with a full resync, for `discoveryd --once`.
     ///
+    /// - Parameter allowDrain: Apply an answer even when the mass-drain guard would hold it (`--allow-drain`);
+    ///   otherwise such an answer fails the run with ``DiscoveryError/Code/drainHeld``, since one cycle cannot
+    ///   wait for confirmation.
     /// - Returns: The report of a cycle in which every provider and the sink succeeded.
     /// - Throws: ``DiscoveryError`` with ``DiscoveryError/Code/providerFailed`` (nothing was applied
     ///   unless an earlier cycle had given the failed provider a last good snapshot),
-    ///   ``DiscoveryError/Code/sinkFailed``, ``DiscoveryError/Code/cancelled`` or
+    ///   ``DiscoveryError/Code/sinkFailed``, ``DiscoveryError/Code/servicesFailed``,
+    ///   ``DiscoveryError/Code/drainHeld``, ``DiscoveryError/Code/cancelled`` or
     ///   ``DiscoveryError/Code/alreadyRunning``. The error carries the cycle's report.
-    public func runOnce() async throws -> CycleReport {
+    public func runOnce(allowDrain: Bool = false) async throws -> CycleReport {
         try beginExclusive()
         defer { endExclusive() }
-        guard let report = await runCycle(forceFullResync: true) else {
+        guard let report = await runCycle(forceFullResync: true, allowDrain: allowDrain) else {
             throw DiscoveryError.cancelled()
+        }
+        if !report.drainHolds.isEmpty {
+            throw DiscoveryError.drainHeld(report.drainHolds, report: report)
         }
         let failures = report.providerFailures
         if !failures.isEmpty {
@@ -132,6 +158,9 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         }
         if let error = report.sink.error {
             throw DiscoveryError.sinkFailed(sink: sink.name, error: error, report: report)
+        }
+        if let failures = report.sink.report?.failures, !failures.isEmpty {
+            throw DiscoveryError.servicesFailed(failures, sink: sink.name, report: report)
         }
         return report
     }
@@ -182,7 +211,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
 
     private func cycleUntilStopped() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            guard let report = await runCycle(forceFullResync: false) else { return }
+            guard let report = await runCycle(forceFullResync: false, allowDrain: false) else { return }
             if Task.isShuttingDownGracefully { return }
             let (delay, failures) = state.withLock { state in
                 (
@@ -234,7 +263,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     // MARK: - One cycle
 
     /// Returns `nil` when the task was cancelled before the cycle could finish.
-    private func runCycle(forceFullResync: Bool) async -> CycleReport? {
+    private func runCycle(forceFullResync: Bool, allowDrain: Bool) async -> CycleReport? {
         let start = clock.now
         // Wake-ups that arrived before the fetch are covered by it.
         wake.clear()
@@ -248,11 +277,32 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
 
         let results = await fetchAll()
         if Task.isCancelled { return nil }
+        let serving = allowDrain ? nil : await servingBeforeFirstAnswers(results)
+        if Task.isCancelled { return nil }
 
-        let (providerReports, merged, missing, newWarnings) = state.withLock { state in
+        var holds: [DrainHold] = []
+        let (providerReports, merged, missing, newWarnings, keptWarnings) = state.withLock { state in
+            let firstAnswers = holdFirstAnswers(results, serving: serving, state: &state)
+            if let hold = firstAnswers { holds.append(hold) }
             let reports = results.map { name, result in
                 switch result {
                 case .success(let instances):
+                    if firstAnswers != nil, state.store.snapshots[name] == nil {
+                        return ProviderReport(provider: name, outcome: .fetched(instanceCount: instances.count))
+                    }
+                    let verdict =
+                        allowDrain
+                        ? .take
+                        : state.safety.review(
+                            provider: name,
+                            answer: instances,
+                            previous: state.store.snapshots[name]?.instances,
+                            grouper: grouper
+                        )
+                    if case .hold(let hold) = verdict {
+                        holds.append(hold)
+                        return ProviderReport(provider: name, outcome: .fetched(instanceCount: instances.count))
+                    }
                     state.store.recordSuccess(provider: name, instances: instances)
                     return ProviderReport(provider: name, outcome: .fetched(instanceCount: instances.count))
                 case .failure(let error):
@@ -266,11 +316,21 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
                 }
             }
             let missing = state.store.missingProviders
-            let merged: GroupingResult? = missing.isEmpty ? grouper.group(state.store.mergedInstances) : nil
+            var merged: GroupingResult? = missing.isEmpty ? grouper.group(state.store.mergedInstances) : nil
+            var keptWarnings: [String] = []
+            if let grouping = merged {
+                (merged, keptWarnings) = state.safety.keepingMemberships(grouping)
+            }
             let newWarnings = merged.map { state.warnings.newWarnings($0.warnings) } ?? []
-            return (reports, merged, missing, newWarnings)
+            return (reports, merged, missing, newWarnings, keptWarnings)
         }
         log(providerReports, logger: logger)
+        for hold in holds {
+            logger.warning("\(hold)", metadata: ["provider": .string(hold.provider)])
+        }
+        for warning in keptWarnings {
+            logger.warning("\(warning)")
+        }
         for warning in newWarnings {
             logger.warning(
                 "\(warning)",
@@ -287,14 +347,17 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
             }
             do {
                 let report = try await sink.apply(merged.catalog, options: ApplyOptions(fullResync: fullResync))
-                if fullResync {
-                    state.withLock { $0.resyncAcknowledged = max($0.resyncAcknowledged, resyncGeneration) }
+                state.withLock { state in
+                    if fullResync { state.resyncAcknowledged = max(state.resyncAcknowledged, resyncGeneration) }
+                    state.safety.recordApplied(merged.catalog)
                 }
                 sinkOutcome = .applied(report)
             } catch {
                 if Task.isCancelled { return nil }
                 sinkOutcome = .failed(error)
             }
+        } else if !holds.isEmpty {
+            sinkOutcome = .notApplied
         } else {
             logger.warning(
                 "not applying anything until every provider has succeeded once",
@@ -308,7 +371,8 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
             grouping: merged,
             sink: sinkOutcome,
             fullResync: fullResync,
-            duration: start.duration(to: clock.now)
+            duration: start.duration(to: clock.now),
+            drainHolds: holds
         )
         state.withLock { state in
             state.consecutiveFailedCycles = report.succeeded ? 0 : state.consecutiveFailedCycles + 1
@@ -410,6 +474,13 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         }
         switch report.sink {
         case .applied(let sinkReport):
+            for failure in sinkReport.failures {
+                // Every cycle, not once: the service stays broken until someone fixes it.
+                logger.error(
+                    "service not applied; the others were: \(failure)",
+                    metadata: ["sink": .string(sink.name), "backend": .string(failure.target)]
+                )
+            }
             metadata["requests"] = .stringConvertible(sinkReport.requests)
             metadata["servers-changed"] = .stringConvertible(sinkReport.serversChanged)
             metadata["reloads"] = .stringConvertible(sinkReport.reloads)
@@ -460,6 +531,7 @@ extension DiscoveryLoop where LoopClock == ContinuousClock {
         grouper: ServiceGrouper = ServiceGrouper(),
         policy: PollingPolicy = PollingPolicy(),
         maxConcurrentFetches: Int = 8,
+        drainGuard: DrainGuardPolicy = .standard,
         logger: Logger
     ) throws {
         try self.init(
@@ -469,6 +541,7 @@ extension DiscoveryLoop where LoopClock == ContinuousClock {
             policy: policy,
             clock: ContinuousClock(),
             maxConcurrentFetches: maxConcurrentFetches,
+            drainGuard: drainGuard,
             logger: logger
         )
     }

@@ -24,6 +24,9 @@ public struct PollingPolicy: Hashable, Sendable {
     /// How long one provider's `fetchInstances()` may take before it is cancelled and counted as failed;
     /// `nil` waits as long as the provider takes.
     public var fetchTimeout: Duration?
+    /// How long a graceful shutdown (SIGTERM/SIGINT) may take before the process exits at once
+    /// (`polling.shutdown_timeout_seconds`); a second signal exits at once too.
+    public var shutdownTimeout: Duration = .seconds(30)
 
     public init(
         interval: Duration = .seconds(30),

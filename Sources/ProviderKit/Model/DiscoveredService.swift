@@ -88,5 +88,14 @@ public struct ServiceCatalog: Hashable, Sendable {
         services.values.sorted { $0.key < $1.key }
     }
 
+    /// Adds `endpoint` to the service `key` (created if needed), unless an endpoint of the same instance
+    /// is already there.
+    public mutating func insert(_ endpoint: Endpoint, into key: ServiceKey) {
+        var service = services[key] ?? DiscoveredService(key: key, sortedEndpoints: [])
+        guard !service.endpoints.contains(where: { $0.instanceID == endpoint.instanceID }) else { return }
+        service = DiscoveredService(key: key, endpoints: service.endpoints + [endpoint])
+        services[key] = service
+    }
+
     public var endpointCount: Int { services.values.reduce(0) { $0 + $1.endpoints.count } }
 }

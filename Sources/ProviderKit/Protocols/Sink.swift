@@ -8,10 +8,13 @@
 ///   with what it sent last time, so drift made by someone else is repaired.
 /// - The catalog is complete. A service missing from it has disappeared and is retired by the sink's
 ///   own rules (the HAProxy sinks put its servers in maintenance and keep the backend).
-/// - **Returning** means the target accepted every change. **Throwing** means some or all of it was not
-///   applied: the loop backs off and calls again with the then-current catalog, so a sink must never
-///   remember a change as done before the target accepted it, and must leave nothing half-open (e.g. a
-///   transaction) behind when it throws.
+/// - **Returning** with no ``SinkReport/failures`` means the target accepted every change. Returning with
+///   failures means those services (one broken backend, say) were not, or not fully, applied and every
+///   other service was: the loop logs them each cycle and calls again next cycle, without backing off the
+///   whole daemon for one service. **Throwing** means the target as a whole could not be reached or
+///   written: the loop backs off and calls again with the then-current catalog. Either way a sink must
+///   never remember a change as done before the target accepted it, and must leave nothing half-open (e.g.
+///   a transaction) behind.
 /// - Calls never overlap; a sink may keep state between them (e.g. slot assignments), but that state
 ///   is a cache: a fresh sink given the same catalog must converge to the same result.
 public protocol Sink: Sendable {
@@ -41,13 +44,44 @@ public struct SinkReport: Hashable, Sendable {
     public var reloads: Int
     /// Human-readable lines describing what changed, for the log at info level.
     public var changes: [String]
+    /// Services that could not be applied this time; every other service was.
+    public var failures: [ServiceFailure]
 
-    public init(requests: Int = 0, serversChanged: Int = 0, reloads: Int = 0, changes: [String] = []) {
+    public init(
+        requests: Int = 0,
+        serversChanged: Int = 0,
+        reloads: Int = 0,
+        changes: [String] = [],
+        failures: [ServiceFailure] = []
+    ) {
         self.requests = requests
         self.serversChanged = serversChanged
         self.reloads = reloads
         self.changes = changes
+        self.failures = failures
     }
 
     public var isNoOp: Bool { serversChanged == 0 && changes.isEmpty }
+}
+
+/// One service (or one target object, such as an HAProxy backend) a sink could not apply in a cycle, while
+/// the others were applied.
+public struct ServiceFailure: Hashable, Sendable, CustomStringConvertible {
+    /// What the sink could not write, in its own terms (an HAProxy backend name).
+    public var target: String
+    /// The service it is for, when known (a retired backend has none).
+    public var service: ServiceKey?
+    /// What went wrong and how to fix it; may span lines (e.g. configuration to add).
+    public var message: String
+
+    public init(target: String, service: ServiceKey? = nil, message: String) {
+        self.target = target
+        self.service = service
+        self.message = message
+    }
+
+    public var description: String {
+        let subject = service.map { "\(target) (service \($0))" } ?? target
+        return "\(subject): \(message)"
+    }
 }

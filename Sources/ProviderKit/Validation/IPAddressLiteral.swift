@@ -11,6 +11,10 @@ import Darwin
 /// Uses the C library's own parser (`inet_pton`), so "valid" means exactly what HAProxy and the kernel accept:
 /// an IPv4 dotted quad or an IPv6 literal, without brackets, zone or port. Host names are not addresses here;
 /// discovery never resolves names.
+///
+/// Only the characters a literal can hold (hex digits, `.` and `:`) are allowed, and that is checked on the
+/// Swift string **before** the C parser sees it: C stops reading at a NUL byte, so `"10.0.0.5\u{0}port 22"`
+/// would otherwise pass as `10.0.0.5` and carry its tail into an HAProxy command.
 public enum IPAddressLiteral {
     /// Whether `text` is an IPv4 or IPv6 literal.
     public static func isValid(_ text: String) -> Bool {
@@ -19,13 +23,31 @@ public enum IPAddressLiteral {
 
     /// Whether `text` is an IPv4 dotted quad such as `10.0.0.4`.
     public static func isIPv4(_ text: String) -> Bool {
+        guard hasOnlyLiteralCharacters(text) else { return false }
         var storage = in_addr()
         return inet_pton(AF_INET, text, &storage) == 1
     }
 
     /// Whether `text` is an IPv6 literal such as `fd00::4` (no brackets, no `%zone`).
     public static func isIPv6(_ text: String) -> Bool {
+        guard hasOnlyLiteralCharacters(text) else { return false }
         var storage = in6_addr()
         return inet_pton(AF_INET6, text, &storage) == 1
+    }
+
+    /// At most 45 bytes (the longest IPv6 text with an embedded IPv4 part), each a hex digit, `.` or `:`.
+    private static func hasOnlyLiteralCharacters(_ text: String) -> Bool {
+        var count = 0
+        for byte in text.utf8 {
+            count += 1
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+                UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "."), UInt8(ascii: ":"):
+                continue
+            default:
+                return false
+            }
+        }
+        return count > 0 && count <= 45
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiscoverydCore
+import HAProxySink
 import Logging
 import ProviderKit
 import ServiceLifecycle
@@ -26,6 +27,9 @@ struct Discoveryd: AsyncParsableCommand {
 
     @Flag(help: "Run one cycle with a full resync and exit; non-zero if anything failed.")
     var once = false
+
+    @Flag(help: "With --once: apply even an answer that would drain more live servers than safety.max_drain_fraction allows.")
+    var allowDrain = false
 
     func validate() throws {
         if validateOnly && once {
@@ -70,14 +74,23 @@ struct Discoveryd: AsyncParsableCommand {
     }
 
     private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>) async -> Bool {
-        do {
-            let report = try await loop.runOnce()
+        let allowDrain = self.allowDrain
+        let result = await SignalGuard.runOneShot(forcedExit: { await Self.abandonTransaction(of: loop) }) {
+            try await loop.runOnce(allowDrain: allowDrain)
+        }
+        switch result {
+        case .success(let report):
             print(CycleSummary.line(for: report, sinkName: loop.sink.name))
             return true
-        } catch {
+        case .failure(let error):
             StandardError.print("discoveryd: \(error)")
             return false
         }
+    }
+
+    /// Best effort, for an exit that cannot wait: delete the Data Plane transaction an apply has open.
+    static func abandonTransaction(of loop: DiscoveryLoop<ContinuousClock>) async {
+        await (loop.sink as? DataPlaneSink)?.abandonOpenTransaction()
     }
 
     /// Until SIGTERM/SIGINT; each SIGHUP asks for a full resync.
@@ -87,6 +100,11 @@ struct Discoveryd: AsyncParsableCommand {
         hangups: UnixSignalsSequence,
         logger: Logger
     ) async -> Bool {
+        let watcher = await SignalGuard.boundShutdown(timeout: assembly.pollingPolicy.shutdownTimeout) { reason in
+            logger.critical("\(reason)")
+            await Self.abandonTransaction(of: loop)
+        }
+        defer { watcher.cancel() }
         do {
             try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups).run()
             return true

@@ -20,6 +20,9 @@ extension Discoveryd {
         @Flag(help: "Plan against an empty HAProxy without connecting to it; needs no sink settings.")
         var offline = false
 
+        @Flag(help: "Plan even when the answer would drain more live servers than safety.max_drain_fraction allows.")
+        var allowDrain = false
+
         @Option(help: "Output format: table or json.")
         var format: Format = .table
 
@@ -27,10 +30,16 @@ extension Discoveryd {
             let configuration = try options.load(requiresSinkSettings: !offline)
             LoggingBootstrap.bootstrap(configuration.logging)
             let context = LoggerName.wiringContext()
+            let (offline, allowDrain) = (self.offline, self.allowDrain)
+            let result = await SignalGuard.runOneShot(forcedExit: {}) {
+                try await DaemonAssembly(configuration: configuration, context: context)
+                    .plan(offline: offline, allowDrain: allowDrain)
+            }
             let changePlan: ChangePlan
-            do {
-                changePlan = try await DaemonAssembly(configuration: configuration, context: context).plan(offline: offline)
-            } catch {
+            switch result {
+            case .success(let plan):
+                changePlan = plan
+            case .failure(let error):
                 await context.shutdown.run()
                 StandardError.print("discoveryd plan: \(error)")
                 throw ExitCode.failure

@@ -181,4 +181,29 @@ struct DataPlaneClientTests {
         #expect(DataPlaneAPIVersion(configValue: "V3") == .v3)
         #expect(DataPlaneAPIVersion(configValue: "4") == nil)
     }
+
+    /// Seen: `http://admin:S3cr3t@host:5555` was printed; plain http with credentials crossed the network.
+    @Test func transportIsSafeByDefaultAndUserInfoIsRedacted() throws {
+        let withUserInfo = DataPlaneClientConfiguration(baseURL: "http://admin:S3cr3t@127.0.0.1:5555", password: "pw")
+        #expect(withUserInfo.redactedBaseURL == "http://***@127.0.0.1:5555")
+        #expect(!withUserInfo.description.contains("S3cr3t"))
+        #expect(DataPlaneClientConfiguration.redacting("https://dp.example:5555/v3") == "https://dp.example:5555/v3")
+
+        let remote = DataPlaneClientConfiguration(baseURL: "http://10.1.2.3:5555", username: "admin", password: "pw")
+        let refused = #expect(throws: DataPlaneError.self) { try DataPlaneClient(configuration: remote) }
+        #expect(refused?.apiMessage.contains("haproxy.allow_insecure_http") == true)
+        var allowed = remote
+        allowed.allowInsecureHTTP = true
+        #expect(allowed.insecureTransportRefusal == nil)
+        #expect(allowed.transportWarnings.count == 1)
+        #expect(DataPlaneClientConfiguration(baseURL: "http://localhost:5555", password: "pw").insecureTransportRefusal == nil)
+        #expect(DataPlaneClientConfiguration(baseURL: "http://127.0.0.2:5555", password: "pw").insecureTransportRefusal == nil)
+        #expect(DataPlaneClientConfiguration(baseURL: "https://10.1.2.3:5555", password: "pw").insecureTransportRefusal == nil)
+
+        let unverified = DataPlaneClientConfiguration(baseURL: "https://dp.example:5555", password: "pw", verifySSL: false)
+        #expect(unverified.transportWarnings.first?.contains("verify_ssl") == true)
+        #expect(RuntimeAPIEndpoint.tcp(host: "10.0.0.5", port: 9999).transportWarning != nil)
+        #expect(RuntimeAPIEndpoint.tcp(host: "127.0.0.1", port: 9999).transportWarning == nil)
+        #expect(RuntimeAPIEndpoint.unixSocket(path: "/run/haproxy/admin.sock").transportWarning == nil)
+    }
 }

@@ -64,7 +64,11 @@ struct DataPlaneFormatTests {
     @Test func ownershipNeedsTheMarker() {
         #expect(!DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "azure-web-80-x"])))
         #expect(!DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "azure-web-80-x", "description": "web"])))
-        #expect(DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "b", "description": "x (managed by discoveryd)"])))
+        #expect(DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "b", "description": "managed by discoveryd"])))
+        // Seen: matched as a substring, this backend was planned as retired and its live servers drained.
+        #expect(!DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "b", "description": "legacy pool, NOT managed by discoveryd"])))
+        #expect(!DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "b", "description": "x (managed by discoveryd)"])))
+        #expect(!DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "b", "description": "managed by discoveryd "])))
         // v3.2+ metadata marker.
         #expect(DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "b", "metadata": ["managed-by": ["value": "discoveryd"]]])))
         #expect(!DataPlaneBackendFormat.isOwned(DataPlaneBackend(fields: ["name": "b", "metadata": ["managed-by": ["value": "someone"]]])))

@@ -1,4 +1,5 @@
 import DataPlaneTesting
+import Foundation
 import HAProxySink
 import InMemoryLogging
 import Logging
@@ -459,7 +460,8 @@ struct DataPlaneSinkTests {
             let backend = try #require(h.api.backend(DataPlaneSinkHarness.backendName("web")))
             #expect(backend.fields["mode"] == "tcp")
             #expect(backend.fields["balance"] == ["algorithm": "leastconn"])
-            #expect(backend.description == "web tier (\(DataPlaneBackendFormat.marker))")
+            // The description is the ownership marker, exactly; a configured one cannot replace it.
+            #expect(backend.description == DataPlaneBackendFormat.marker)
 
             // Existing backends are never modified, even when the options change.
             var changed = settings
@@ -492,6 +494,91 @@ struct DataPlaneSinkTests {
             #expect(h.api.configuration[backend: stranger] == before[backend: stranger])
             #expect(h.active("api", port: 8080).count == 2)
             #expect(!h.api.writes.contains { $0.backend == web || $0.backend == stranger })
+        }
+    }
+
+    /// One backend the API refuses (400) breaks only its service: the others are committed in the same apply.
+    @Test(arguments: DataPlaneAPIVersion.allCases)
+    func aBackendTheAPIRefusesBreaksOnlyItsService(version: DataPlaneAPIVersion) async throws {
+        try await withSinkHarness(version) { h in
+            let api = DataPlaneSinkHarness.backendName("api", port: 8080)
+            // v3 names the backend in the path; v2 in the `backend` query parameter, which faults cannot match,
+            // so on v2 the backend's creation is refused instead (its name is only in the body).
+            h.api.inject(
+                version == .v3
+                    ? FakeFault(method: "POST", pathContains: api, status: 400, message: "invalid server", times: Int.max)
+                    : FakeFault(method: "POST", pathContains: "/backends", status: 400, message: "invalid server", times: 1)
+            )
+
+            let report = try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
+            #expect(report.failures.map(\.target) == [api])
+            #expect(report.failures.first?.message.contains("invalid server") == true)
+            #expect(h.active("web").count == 3)
+            #expect(h.active("db", port: 5432).count == 1)
+            #expect(h.api.undeletedTransactions.isEmpty)
+        }
+    }
+
+    @Test(arguments: DataPlaneAPIVersion.allCases)
+    func aRefusedRuntimeWriteBreaksOnlyItsService(version: DataPlaneAPIVersion) async throws {
+        try await withSinkHarness(version) { h in
+            try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
+            let joined = Catalog()
+                .service("web", addresses(4))
+                .service("api", port: 8080, addresses(3, from: 20))
+                .service("db", port: 5432, addresses(1, from: 30))
+            // web's new instance goes to srv4; api's to srv3.
+            h.api.inject(FakeFault(method: "PUT", pathContains: "srv4", status: 404, message: "no such server"))
+
+            let report = try await h.sink.apply(joined.catalog, options: ApplyOptions())
+            #expect(report.failures.map(\.target) == [DataPlaneSinkHarness.backendName("web")])
+            #expect(h.active("api", port: 8080).count == 3)
+            try await h.sink.apply(joined.catalog, options: ApplyOptions())
+            #expect(h.active("web")["srv4"] == "10.0.0.4:80")
+        }
+    }
+
+    @Test(arguments: DataPlaneAPIVersion.allCases)
+    func errorBodiesAreEscapedCappedAndNeverEchoTheAuthorization(version: DataPlaneAPIVersion) async throws {
+        try await withSinkHarness(version) { h in
+            // A proxy in front of the API echoes the request back, headers included.
+            let credentials = Data("\(h.api.username):\(h.api.password)".utf8).base64EncodedString()
+            let echoed = "Authorization: Basic \(credentials)\npassword \(h.api.password)\u{1b}[31m "
+                + String(repeating: "x", count: 5000)
+            h.api.inject(FakeFault(method: "GET", status: 500, message: echoed))
+            let error = try await #require(throws: DataPlaneError.self) {
+                try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
+            }
+            #expect(!error.description.contains(h.api.password))
+            #expect(!error.description.contains(credentials))
+            #expect(!error.description.contains("\n") && !error.description.contains("\u{1b}"))
+            #expect(error.description.count < 700)
+        }
+    }
+
+    /// Seen: the marker was matched as a substring, so this backend was planned as retired and its live
+    /// servers were put in maintenance.
+    @Test(arguments: DataPlaneAPIVersion.allCases)
+    func aDescriptionThatMerelyMentionsDiscoverydIsNotTheMarker(version: DataPlaneAPIVersion) async throws {
+        try await withSinkHarness(version) { h in
+            let legacy = "azure-legacy-80-westeurope"
+            h.api.editOutOfBand { config in
+                config[backend: legacy] = .init(
+                    fields: ["name": .string(legacy), "description": "legacy pool, NOT managed by discoveryd"],
+                    servers: [
+                        ["name": "srv1", "address": "10.1.1.1", "port": 80],
+                        ["name": "srv2", "address": "10.1.1.2", "port": 80],
+                    ]
+                )
+            }
+            let before = h.api.configuration
+
+            let plan = try await h.sink.planAgainstActualState(Self.three.catalog)
+            #expect(!plan.backends.contains { $0.backendName == legacy }, "not planned as retired")
+            try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
+
+            #expect(h.api.configuration[backend: legacy] == before[backend: legacy])
+            #expect(!h.api.writes.contains { $0.backend == legacy })
         }
     }
 

@@ -13,6 +13,8 @@ struct IPAddressLiteralTests {
     @Test("names, ports, brackets, zones and malformed quads are not", arguments: [
         "", "web-1", "web-1.internal", "10.0.0.4:8080", "[fd00::4]", "fe80::1%eth0", "10.0.0", "10.0.0.256",
         " 10.0.0.4", "fd00:::4",
+        // Seen: C stops at the NUL, so this passed as 127.0.0.50 and HAProxy put the server on port 22.
+        "127.0.0.50\u{0} port 22", "127.0.0.50\u{0}", "10.0.0.4\n", "10.0.0.4\t", "fd00::4\u{0}:1", "10.0.0.4 ",
     ])
     func invalid(_ text: String) {
         #expect(!IPAddressLiteral.isValid(text))

@@ -9,7 +9,9 @@ extension DataPlaneClient {
             metadata: ["transaction_id": "\(transaction.id)", "error": "\(error)"]
         )
         do {
-            try await deleteTransaction(id: transaction.id)
+            // Detached: when the run was cancelled (a signal during `--once`), the delete must still go out.
+            let client = self
+            try await Task.detached { try await client.deleteTransaction(id: transaction.id) }.value
         } catch {
             logger.error(
                 "could not delete transaction; delete it by hand",

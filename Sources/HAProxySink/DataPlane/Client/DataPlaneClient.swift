@@ -1,6 +1,7 @@
 import Foundation
 import HTTPSupport
 import Logging
+import ProviderKit
 import Synchronization
 
 /// A client for the parts of the HAProxy Data Plane API (v2 and v3) that discovery needs: the configuration
@@ -22,6 +23,8 @@ public final class DataPlaneClient: Sendable {
     private let apiRoot: String
     private let routes: DataPlaneRoutes
     private let authorization: String?
+    /// What must never appear in an error: the Authorization value, its base64 part, the password.
+    private let secrets: [String]
     private let logger: Logger
     private let requests = Mutex(0)
 
@@ -35,8 +38,15 @@ public final class DataPlaneClient: Sendable {
         if let username = configuration.username {
             let credentials = Data("\(username):\(configuration.password ?? "")".utf8).base64EncodedString()
             self.authorization = "Basic \(credentials)"
+            // Longest first, so that the header is masked whole rather than around its base64 part.
+            self.secrets = ["Basic \(credentials)", credentials, configuration.password ?? ""].filter { $0.count >= 3 }
         } else {
             self.authorization = nil
+            self.secrets = configuration.password.map { [$0] } ?? []
+        }
+        if let refusal = configuration.insecureTransportRefusal { throw refusal }
+        for warning in configuration.transportWarnings {
+            logger.warning("\(warning)")
         }
         let trust =
             configuration.usesTLS
@@ -189,7 +199,7 @@ public final class DataPlaneClient: Sendable {
         }
         let answer = DataPlaneResponse(request: requestName, response: response, routes: routes)
         guard response.isSuccess else {
-            throw answer.error()
+            throw answer.error(hiding: secrets)
         }
         return answer
     }
@@ -261,12 +271,21 @@ struct DataPlaneResponse: Sendable {
         DataPlaneError(code: .malformedResponse, status: status, message: why, request: request)
     }
 
-    /// The API's `{code, message}` body, or the raw text when it sent something else.
-    func error() -> DataPlaneError {
+    /// Longest part of an API error body shown; the rest is counted, not printed.
+    static let maximumErrorMessageLength = 500
+
+    /// The API's `{code, message}` body, or the raw text when it sent something else: with every value of
+    /// `secrets` (the Authorization header, the password) masked, control characters escaped, and capped
+    /// at ``maximumErrorMessageLength`` characters. A proxy in front of the API may echo the request back.
+    func error(hiding secrets: [String] = []) -> DataPlaneError {
         let decoded = try? JSONValue.decode(body)
-        let message =
+        var message =
             decoded?["message"]?.stringValue
-            ?? String(decoding: body.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            ?? String(decoding: body.prefix(64 * 1024), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        for secret in secrets where !secret.isEmpty {
+            message = message.replacingOccurrences(of: secret, with: "***")
+        }
+        message = UntrustedText.escaped(message, limit: Self.maximumErrorMessageLength)
         let text = message.isEmpty ? "HTTP \(status) with no body" : message
         return DataPlaneError(
             code: DataPlaneError.code(forStatus: status, message: text),

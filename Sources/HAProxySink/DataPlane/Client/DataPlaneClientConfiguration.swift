@@ -1,4 +1,5 @@
 import Foundation
+import ProviderKit
 
 /// How to reach one Data Plane API.
 public struct DataPlaneClientConfiguration: Hashable, Sendable {
@@ -15,6 +16,9 @@ public struct DataPlaneClientConfiguration: Hashable, Sendable {
     public var verifySSL: Bool
     /// An extra PEM file of trusted CAs, for a Data Plane API behind a private CA.
     public var caFile: String?
+    /// Allow plain `http://` with credentials to an API that is not on a loopback address
+    /// (`haproxy.allow_insecure_http`). Off by default: the password would cross the network in clear.
+    public var allowInsecureHTTP: Bool
 
     public init(
         baseURL: String = "http://127.0.0.1:5555",
@@ -23,7 +27,8 @@ public struct DataPlaneClientConfiguration: Hashable, Sendable {
         password: String? = nil,
         timeout: Duration = .seconds(10),
         verifySSL: Bool = true,
-        caFile: String? = nil
+        caFile: String? = nil,
+        allowInsecureHTTP: Bool = false
     ) {
         self.baseURL = baseURL
         self.apiVersion = apiVersion
@@ -32,6 +37,7 @@ public struct DataPlaneClientConfiguration: Hashable, Sendable {
         self.timeout = timeout
         self.verifySSL = verifySSL
         self.caFile = caFile
+        self.allowInsecureHTTP = allowInsecureHTTP
     }
 
     /// The URL every path is appended to, ending in `/v2` or `/v3`.
@@ -43,7 +49,7 @@ public struct DataPlaneClientConfiguration: Hashable, Sendable {
         else {
             throw DataPlaneError(
                 code: .invalidConfiguration,
-                message: "haproxy.base_url '\(baseURL)' is not an http(s) URL; use e.g. http://127.0.0.1:5555"
+                message: "haproxy.base_url '\(redactedBaseURL)' is not an http(s) URL; use e.g. http://127.0.0.1:5555"
             )
         }
         if !root.hasSuffix(apiVersion.basePath) { root += apiVersion.basePath }
@@ -51,11 +57,59 @@ public struct DataPlaneClientConfiguration: Hashable, Sendable {
     }
 
     var usesTLS: Bool { baseURL.lowercased().hasPrefix("https:") }
+
+    /// ``baseURL`` with any user info (`admin:S3cr3t@`) replaced by `***@`: what logs, errors and `plan` show.
+    public var redactedBaseURL: String { Self.redacting(baseURL) }
+
+    /// `url` with the user info of its authority masked; any other text unchanged.
+    public static func redacting(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let authorityStart = schemeEnd.upperBound
+        let authorityEnd = url[authorityStart...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex
+        guard let at = url[authorityStart..<authorityEnd].lastIndex(of: "@") else { return url }
+        return String(url[..<authorityStart]) + "***" + String(url[at...])
+    }
+
+    /// Whether the API's host is a loopback address or `localhost`, where plain http never leaves the machine.
+    var isLoopback: Bool {
+        guard let host = URL(string: baseURL)?.host?.lowercased() else { return false }
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return bare == "localhost" || bare == "::1" || (IPAddressLiteral.isIPv4(bare) && bare.hasPrefix("127."))
+    }
+
+    /// The error for plain http with credentials to a host that is not loopback, unless allowed.
+    public var insecureTransportRefusal: DataPlaneError? {
+        guard !usesTLS, !isLoopback, !allowInsecureHTTP, username != nil || password != nil else { return nil }
+        return DataPlaneError(
+            code: .invalidConfiguration,
+            message: "haproxy.base_url '\(redactedBaseURL)' is plain http to a host that is not loopback, so the "
+                + "Data Plane API password would cross the network in clear; use https://, or set "
+                + "haproxy.allow_insecure_http: true if the network is trusted"
+        )
+    }
+
+    /// What deserves one warning at start: TLS verification turned off.
+    public var transportWarnings: [String] {
+        var warnings: [String] = []
+        if usesTLS && !verifySSL {
+            warnings.append(
+                "haproxy.verify_ssl is false: the Data Plane API's certificate is not checked, so anyone on the "
+                    + "path can read the password and change HAProxy; use haproxy.ca_file instead where possible"
+            )
+        }
+        if !usesTLS && !isLoopback && allowInsecureHTTP {
+            warnings.append(
+                "haproxy.allow_insecure_http is true: the Data Plane API password crosses the network in clear "
+                    + "to \(redactedBaseURL)"
+            )
+        }
+        return warnings
+    }
 }
 
 extension DataPlaneClientConfiguration: CustomStringConvertible {
     public var description: String {
-        "\(baseURL) (\(apiVersion), user \(username ?? "-"), password \(password == nil ? "-" : "***"), "
+        "\(redactedBaseURL) (\(apiVersion), user \(username ?? "-"), password \(password == nil ? "-" : "***"), "
             + "verify_ssl \(verifySSL)\(caFile.map { ", ca_file \($0)" } ?? ""))"
     }
 }

@@ -3,16 +3,17 @@ import Foundation
 /// How discoveryd's backends look in the Data Plane API, and how it recognises its own.
 ///
 /// A backend is discoveryd's when its name has the configured prefix **and** it carries the ownership
-/// marker: a `description` containing ``marker`` (v2 and v3), or on v3 `metadata["managed-by"]` naming
-/// discoveryd. A backend with the prefix but without the marker was made by someone else and is never
-/// touched.
+/// marker: a `description` that **equals** ``marker`` (v2 and v3), or on v3.2+ `metadata["managed-by"]`
+/// exactly `discoveryd`. A description that merely mentions discoveryd (`legacy pool, NOT managed by
+/// discoveryd`) is not the marker. A backend with the prefix but without the marker was made by someone
+/// else and is never touched.
 public enum DataPlaneBackendFormat {
     public static let marker = "managed by discoveryd"
     public static let metadataKey = "managed-by"
 
     /// The body that creates a service's backend: mode, balance, marker, then the service's
-    /// `backend_options` (which may override mode and balance, never the name; a `description` of theirs
-    /// keeps the marker appended).
+    /// `backend_options` (which may override mode and balance, never the name nor the description: the
+    /// description is the ownership marker).
     public static func fields(
         forBackend name: String,
         settings: HAProxySinkSettings,
@@ -26,11 +27,7 @@ public enum DataPlaneBackendFormat {
             fields[key] = value
         }
         fields["name"] = .string(name)
-        if let description = fields["description"]?.stringValue, !description.isEmpty {
-            if !description.contains(marker) { fields["description"] = .string("\(description) (\(marker))") }
-        } else {
-            fields["description"] = .string(marker)
-        }
+        fields["description"] = .string(marker)
         return fields
     }
 
@@ -75,7 +72,7 @@ public enum DataPlaneBackendFormat {
     }
 
     public static func isOwned(_ backend: DataPlaneBackend) -> Bool {
-        if backend.description?.contains(marker) == true { return true }
+        if backend.description == marker { return true }
         if let managedBy = backend.metadata?[metadataKey] {
             return managedBy.stringValue == "discoveryd" || managedBy["value"]?.stringValue == "discoveryd"
         }

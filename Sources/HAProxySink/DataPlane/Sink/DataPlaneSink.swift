@@ -1,5 +1,6 @@
 import Logging
 import ProviderKit
+import Synchronization
 
 /// Keeps HAProxy's backends in step with the catalog through the Data Plane API (v2 or v3), without
 /// reloading HAProxy for scale events.
@@ -41,6 +42,9 @@ public actor DataPlaneSink: PlanningSink {
     /// Warnings already logged; a standing condition (a foreign server in a backend) is logged once, not
     /// every cycle.
     private var planWarnings = WarnOnce<PlanWarning>()
+    /// The transaction being filled right now, if any: readable from outside the actor so that an exit
+    /// forced by a second signal or the shutdown timeout can still delete it.
+    private nonisolated let openTransaction = Mutex<String?>(nil)
 
     public init(
         client: DataPlaneClient,
@@ -87,11 +91,18 @@ public actor DataPlaneSink: PlanningSink {
         var report = SinkReport()
         var fullResync = options.fullResync
         var attempt = 0
+        var excluded: [String: ServiceFailure] = [:]
         while true {
             do {
-                try await applyOnce(catalog, fullResync: fullResync, report: &report)
+                try await applyOnce(catalog, fullResync: fullResync, excluding: excluded, report: &report)
                 report.requests = client.requestCount - requestsBefore
+                report.failures += excluded.values.sorted { $0.target < $1.target }
                 return report
+            } catch let failure as BackendWriteFailure where excluded[failure.backend] == nil {
+                // One backend HAProxy will not take: leave it out and apply the others in a fresh transaction.
+                excluded[failure.backend] = failure.serviceFailure
+                snapshot = nil
+                fullResync = true
             } catch let error as DataPlaneError where error.isRetryableConflict {
                 snapshot = nil
                 fullResync = true
@@ -119,14 +130,24 @@ public actor DataPlaneSink: PlanningSink {
 
     // MARK: One attempt
 
-    private func applyOnce(_ catalog: ServiceCatalog, fullResync: Bool, report: inout SinkReport) async throws {
+    private func applyOnce(
+        _ catalog: ServiceCatalog,
+        fullResync: Bool,
+        excluding excluded: [String: ServiceFailure],
+        report: inout SinkReport
+    ) async throws {
         var version = try await client.configurationVersion()
         let state = try await currentState(version: version, fullResync: fullResync)
-        let plan = planner.plan(catalog: catalog, snapshot: state, previousAssignments: assignments)
+        var plan = planner.plan(catalog: catalog, snapshot: state, previousAssignments: assignments)
         logNewWarnings(plan.reconcile.warnings)
+        if !excluded.isEmpty {
+            plan.reconcile.backends.removeAll { excluded[$0.backendName] != nil }
+            for name in excluded.keys { plan.newBackends[name] = nil }
+        }
+        var keptAssignments = assignments.filter { excluded[$0.key] != nil }
         guard !plan.isNoOp else {
             snapshot = state
-            assignments = plan.reconcile.assignments
+            assignments = plan.reconcile.assignments.merging(keptAssignments) { planned, _ in planned }
             return
         }
 
@@ -135,18 +156,40 @@ public actor DataPlaneSink: PlanningSink {
         if !transactional.isEmpty {
             version = try await commit(transactional, plan: plan, version: version, report: &report)
         }
-        for (backend, change) in direct {
-            let outcome = try await client.replaceServer(
-                DataPlaneServerFormat.server(for: change.target),
-                inBackend: backend,
-                target: .version(version)
-            )
+        var failedDirect: Set<String> = []
+        for (backend, change) in direct where !failedDirect.contains(backend) {
+            let outcome: DataPlaneWriteOutcome
+            do {
+                outcome = try await client.replaceServer(
+                    DataPlaneServerFormat.server(for: change.target),
+                    inBackend: backend,
+                    target: .version(version)
+                )
+            } catch let error as DataPlaneError where error.isBackendSpecific {
+                // This backend's other changes wait for the next cycle; the other backends go on.
+                failedDirect.insert(backend)
+                report.failures.append(
+                    ServiceFailure(
+                        target: backend,
+                        service: plan.reconcile.backends.first { $0.backendName == backend }?.serviceKey,
+                        message: error.description
+                    )
+                )
+                continue
+            }
             version = outcome.configurationVersion ?? version + 1
             record(change, in: backend, reloaded: outcome.reloaded, report: &report)
         }
 
-        snapshot = state.applying(plan, version: version)
-        assignments = plan.reconcile.assignments
+        if failedDirect.isEmpty {
+            snapshot = state.applying(plan, version: version)
+        } else {
+            // What was written is not all that was planned: re-read next cycle rather than trust the cache.
+            snapshot = nil
+            for backend in failedDirect { keptAssignments[backend] = assignments[backend] }
+            plan.reconcile.backends.removeAll { failedDirect.contains($0.backendName) }
+        }
+        assignments = plan.reconcile.assignments.merging(keptAssignments.compactMapValues { $0 }) { planned, _ in planned }
     }
 
     /// The actual state at `version`: the cache when nobody wrote since our last write, else a fresh read.
@@ -198,6 +241,8 @@ public actor DataPlaneSink: PlanningSink {
         -> Int
     {
         let transaction = try await client.startTransaction(version: version)
+        openTransaction.withLock { $0 = transaction.id }
+        defer { openTransaction.withLock { $0 = nil } }
         let target = DataPlaneWriteTarget.transaction(transaction.id)
         var staged: [(backend: String, change: ServerChange)] = []
         var createdBackends: [String] = []
@@ -207,17 +252,21 @@ public actor DataPlaneSink: PlanningSink {
                 switch write {
                 case .createBackend(let name, let fields):
                     logger.info("Creating backend \(name)", metadata: ["backend": "\(name)"])
-                    try await client.createBackend(DataPlaneBackend(fields: fields), target: target)
+                    try await BackendWriteFailure.attributing(to: name, plan: plan) {
+                        try await client.createBackend(DataPlaneBackend(fields: fields), target: target)
+                    }
                     createdBackends.append(name)
                 case .server(let backend, let change):
                     let server = DataPlaneServerFormat.server(for: change.target)
-                    switch change {
-                    case .addSlot:
-                        try await client.createServer(server, inBackend: backend, target: target)
-                    case .updateSlot:
-                        try await client.replaceServer(server, inBackend: backend, target: target)
-                    case .removeSlot(let removed):
-                        try await client.deleteServer(named: removed.name, inBackend: backend, target: target)
+                    try await BackendWriteFailure.attributing(to: backend, plan: plan) {
+                        switch change {
+                        case .addSlot:
+                            try await client.createServer(server, inBackend: backend, target: target)
+                        case .updateSlot:
+                            try await client.replaceServer(server, inBackend: backend, target: target)
+                        case .removeSlot(let removed):
+                            try await client.deleteServer(named: removed.name, inBackend: backend, target: target)
+                        }
                     }
                     staged.append((backend, change))
                 }
@@ -243,7 +292,6 @@ public actor DataPlaneSink: PlanningSink {
         return outcome.configurationVersion ?? version + 1
     }
 
-
     /// One line per backend that changes, in the Python daemon's words and fields (`service`, `backend`).
     private func logReconciling(_ plan: DataPlanePlan) {
         for backend in plan.reconcile.backends where !backend.changes.isEmpty {
@@ -252,6 +300,19 @@ public actor DataPlaneSink: PlanningSink {
                 "Reconciling service \(service) (\(backend.assignments.count) instances) -> backend \(backend.backendName)",
                 metadata: ["service": "\(service)", "backend": "\(backend.backendName)"]
             )
+        }
+    }
+
+    /// Deletes the transaction an apply has open right now, if any, waiting at most `timeout`: for an exit
+    /// that cannot wait for the apply to unwind (second signal, shutdown timeout). Best effort.
+    public nonisolated func abandonOpenTransaction(timeout: Duration = .seconds(2)) async {
+        guard let id = openTransaction.withLock({ $0 }) else { return }
+        let client = self.client
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.detached { try await client.deleteTransaction(id: id) }.value }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
         }
     }
 
@@ -265,5 +326,41 @@ public actor DataPlaneSink: PlanningSink {
         report.serversChanged += 1
         if reloaded { report.reloads += 1 }
         report.changes.append("\(backend): \(change)")
+    }
+}
+
+/// A write the API refused for one backend (4xx other than a conflict): the sink leaves that backend out and
+/// applies the others, reporting it as a ``ServiceFailure``.
+struct BackendWriteFailure: Error {
+    var backend: String
+    var serviceFailure: ServiceFailure
+
+    /// Runs `write`; a backend-specific refusal becomes a failure of `backend`, anything else passes through.
+    static func attributing(
+        to backend: String,
+        plan: DataPlanePlan,
+        isolation: isolated (any Actor)? = #isolation,
+        _ write: () async throws -> Void
+    ) async throws {
+        do {
+            try await write()
+        } catch let error as DataPlaneError where error.isBackendSpecific {
+            throw BackendWriteFailure(
+                backend: backend,
+                serviceFailure: ServiceFailure(
+                    target: backend,
+                    service: plan.reconcile.backends.first { $0.backendName == backend }?.serviceKey,
+                    message: error.description
+                )
+            )
+        }
+    }
+}
+
+extension DataPlaneError {
+    /// A refusal that concerns what was written to one backend (400, 404, 422 ...), not the API as a whole
+    /// (authentication, conflicts, server errors, transport).
+    var isBackendSpecific: Bool {
+        code == .badRequest || code == .notFound
     }
 }

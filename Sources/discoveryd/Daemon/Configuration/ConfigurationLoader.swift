@@ -2,7 +2,7 @@ import Foundation
 import ProviderKit
 import Yams
 
-/// Reads a configuration file: environment interpolation on the raw text, YAML parsing, strict
+/// Reads a configuration file: YAML parsing, environment interpolation into the parsed values, strict
 /// decoding, and errors located at the file and line of the offending key.
 public struct ConfigurationLoader: Sendable {
     /// Source of `${NAME}` values and credential fallbacks; the process environment by default.
@@ -42,16 +42,16 @@ public struct ConfigurationLoader: Sendable {
         file: String = "config.yaml",
         directory: String = FileManager.default.currentDirectoryPath
     ) throws(ConfigurationError) -> DiscoverydConfiguration {
-        let interpolated = try EnvironmentInterpolation(environment: environment).interpolate(text, file: file)
-
-        let root: Node
+        let parsed: Node
         do {
-            root = try Yams.compose(yaml: interpolated) ?? Node.mapping(Node.Mapping([]))
+            parsed = try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([]))
         } catch let error as YamlError {
             throw Self.describe(error, file: file)
         } catch {
             throw ConfigurationError(code: .invalidYAML, message: "not valid YAML: \(error)", file: file)
         }
+        // Into the parsed values, not the raw text: a value is then taken literally (`#`, quotes, newlines).
+        let root = try EnvironmentInterpolation(environment: environment).interpolate(parsed, file: file)
 
         let context = ConfigurationDecodingContext(directory: directory, environment: environment)
         do {

@@ -1,7 +1,7 @@
 import Foundation
 import ProviderKit
 
-/// The whole configuration file: the daemon's own sections (`tags`, `polling`, `logging`), one section per
+/// The whole configuration file: the daemon's own sections (`tags`, `polling`, `logging`, `safety`), one section per
 /// registered provider kind (`azure`, `static`), and the sections the registered sinks read (`haproxy`).
 ///
 /// Load it with ``ConfigurationLoader``; every section is optional except that at least one provider
@@ -10,6 +10,7 @@ public struct DiscoverydConfiguration: Sendable, Decodable {
     public var tags = TagsSection()
     public var polling = PollingSection()
     public var logging = LoggingSection()
+    public var safety = SafetySection()
     /// The provider sections of the file, in registration order.
     public var providers: [ConfiguredProviders] = []
     /// The sink the file selects, with the section it reads.
@@ -22,6 +23,7 @@ public struct DiscoverydConfiguration: Sendable, Decodable {
         case tags
         case polling
         case logging
+        case safety
     }
 
     /// Decodes with the registry and options the loader puts in `userInfo`.
@@ -49,6 +51,7 @@ public struct DiscoverydConfiguration: Sendable, Decodable {
         }
         polling = try container.decode(PollingSection.self, forKey: AnyConfigurationKey("polling"), default: PollingSection())
         logging = try container.decode(LoggingSection.self, forKey: AnyConfigurationKey("logging"), default: LoggingSection())
+        safety = try container.decode(SafetySection.self, forKey: AnyConfigurationKey("safety"), default: SafetySection())
 
         guard !providers.isEmpty else {
             let choices = registry.providerKinds.map { kind in

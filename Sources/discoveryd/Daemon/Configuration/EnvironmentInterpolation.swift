@@ -1,12 +1,14 @@
 import ProviderKit
 import Foundation
+import Yams
 
-/// Replaces `${NAME}` and `${NAME:-default}` in the raw configuration text.
+/// Replaces `${NAME}` and `${NAME:-default}` in the values of the parsed configuration.
 ///
-/// Substitution happens before YAML parsing and line by line, so every line keeps its number and
-/// errors can point at it. `$${` writes a literal `${`. Comments are left alone, so a commented-out
-/// line may mention a variable that is not set. As in a shell, `:-` also applies when the variable is
-/// set but empty.
+/// Substitution happens **after** YAML parsing, inside each scalar value, so a value is taken literally:
+/// `password: ${PW}` with `PW='abc #tail'` is `abc #tail` (not `abc` and a comment), and a newline inside
+/// a value stays a newline. Comments are gone by then, so a commented-out line may mention a variable that
+/// is not set. Errors name the line of the scalar. `$${` writes a literal `${`. As in a shell, `:-` also
+/// applies when the variable is set but empty. Keys are not substituted.
 public struct EnvironmentInterpolation: Sendable {
     public var environment: [String: String]
 
@@ -14,69 +16,71 @@ public struct EnvironmentInterpolation: Sendable {
         self.environment = environment
     }
 
+    /// `node` with every scalar value interpolated; tags of quoted scalars are kept (a quoted `"${PORT}"`
+    /// stays a string), plain scalars are typed by their new text (`interval_seconds: ${POLL:-45}` is a number).
     /// - Throws: ``ConfigurationError`` naming the variable and the line when a variable is unset and
     ///   has no default, or when `${` is not closed.
-    public func interpolate(_ text: String, file: String? = nil) throws(ConfigurationError) -> String {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var output: [String] = []
-        output.reserveCapacity(lines.count)
-        for (index, line) in lines.enumerated() {
-            output.append(try interpolate(line: line, number: index + 1, file: file))
+    public func interpolate(_ node: Node, file: String? = nil) throws(ConfigurationError) -> Node {
+        switch node {
+        case .scalar(var scalar):
+            guard scalar.string.contains("$") else { return node }
+            let tag = scalar.tag
+            let line = scalar.mark?.line
+            scalar.string = try interpolate(value: scalar.string, line: line, file: file)
+            if scalar.style != .plain && scalar.style != .any { scalar.tag = tag }
+            return .scalar(scalar)
+        case .mapping(let mapping):
+            var pairs: [(Node, Node)] = []
+            pairs.reserveCapacity(mapping.count)
+            for (key, value) in mapping {
+                pairs.append((key, try interpolate(value, file: file)))
+            }
+            return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
+        case .sequence(let sequence):
+            var nodes: [Node] = []
+            nodes.reserveCapacity(sequence.count)
+            for element in sequence {
+                nodes.append(try interpolate(element, file: file))
+            }
+            return .sequence(Node.Sequence(nodes, sequence.tag, sequence.style, sequence.mark))
+        case .alias:
+            return node
         }
-        return output.joined(separator: "\n")
     }
 
-    private func interpolate(line: Substring, number: Int, file: String?) throws(ConfigurationError) -> String {
-        guard line.contains("$") else { return String(line) }
+    /// One scalar value with its references replaced; `line` is where the scalar starts, for errors.
+    public func interpolate(value: String, line: Int? = nil, file: String? = nil) throws(ConfigurationError) -> String {
+        guard value.contains("$") else { return value }
         var result = ""
-        var quote: Character?
-        var previous: Character?
-        var index = line.startIndex
-        while index < line.endIndex {
-            let character = line[index]
-            if quote == nil, character == "#", previous == nil || previous!.isWhitespace {
-                // The rest is a YAML comment.
-                result += line[index...]
-                break
-            }
-            if character == "\"" || character == "'" {
-                // A quote opens a quoted scalar only where one can start, so the apostrophe in
-                // `note: don't # ${X}` does not hide the comment.
-                if quote == nil, previous == nil || previous!.isWhitespace || "[{,:-".contains(previous!) {
-                    quote = character
-                } else if quote == character {
-                    quote = nil
-                }
-            }
-            if character == "$", line[index...].hasPrefix("$${") {
+        var index = value.startIndex
+        while index < value.endIndex {
+            let rest = value[index...]
+            if rest.hasPrefix("$${") {
                 result += "${"
-                index = line.index(index, offsetBy: 3)
-                previous = "{"
+                index = value.index(index, offsetBy: 3)
                 continue
             }
-            if character == "$", line[index...].hasPrefix("${") {
-                let bodyStart = line.index(index, offsetBy: 2)
-                guard let close = line[bodyStart...].firstIndex(of: "}") else {
+            if rest.hasPrefix("${") {
+                let bodyStart = value.index(index, offsetBy: 2)
+                guard let close = value[bodyStart...].firstIndex(of: "}") else {
                     throw ConfigurationError(
                         code: .invalidYAML,
                         message: "\"${\" is not closed; write ${NAME} or ${NAME:-default} (or $${ for a literal \"${\")",
                         file: file,
-                        line: number
+                        line: line
                     )
                 }
-                result += try substitution(for: line[bodyStart..<close], line: number, file: file)
-                index = line.index(after: close)
-                previous = "}"
+                result += try substitution(for: value[bodyStart..<close], line: line, file: file)
+                index = value.index(after: close)
                 continue
             }
-            result.append(character)
-            previous = character
-            index = line.index(after: index)
+            result.append(value[index])
+            index = value.index(after: index)
         }
         return result
     }
 
-    private func substitution(for body: Substring, line: Int, file: String?) throws(ConfigurationError) -> String {
+    private func substitution(for body: Substring, line: Int?, file: String?) throws(ConfigurationError) -> String {
         let name: Substring
         let fallback: Substring?
         if let separator = body.range(of: ":-") {

@@ -3,7 +3,7 @@ import ProviderKit
 ///
 /// Keys (defaults in brackets): `interval_seconds` [`30`, >= 5], `jitter_seconds` [`5`, >= 0],
 /// `max_backoff_seconds` [`300`], `backoff_base_seconds` [`5`, > 0, <= `max_backoff_seconds`],
-/// `fetch_timeout_seconds` [`120`, > 0].
+/// `fetch_timeout_seconds` [`120`, > 0], `shutdown_timeout_seconds` [`30`, > 0].
 public struct PollingSection: Hashable, Sendable, Decodable {
     public static let minimumInterval: Double = 5
 
@@ -12,6 +12,7 @@ public struct PollingSection: Hashable, Sendable, Decodable {
     public var maxBackoffSeconds: Double = 300
     public var backoffBaseSeconds: Double = 5
     public var fetchTimeoutSeconds: Double = 120
+    public var shutdownTimeoutSeconds: Double = 30
 
     public init() {}
 
@@ -21,6 +22,7 @@ public struct PollingSection: Hashable, Sendable, Decodable {
         case maxBackoffSeconds = "max_backoff_seconds"
         case backoffBaseSeconds = "backoff_base_seconds"
         case fetchTimeoutSeconds = "fetch_timeout_seconds"
+        case shutdownTimeoutSeconds = "shutdown_timeout_seconds"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +60,13 @@ public struct PollingSection: Hashable, Sendable, Decodable {
             fetchTimeoutSeconds > 0 && fetchTimeoutSeconds.isFinite,
             .fetchTimeoutSeconds,
             value: fetchTimeoutSeconds.formattedSeconds,
+            expected: "a number of seconds > 0"
+        )
+        self.shutdownTimeoutSeconds = try container.decode(Double.self, forKey: .shutdownTimeoutSeconds, default: 30)
+        try container.require(
+            shutdownTimeoutSeconds > 0 && shutdownTimeoutSeconds.isFinite,
+            .shutdownTimeoutSeconds,
+            value: shutdownTimeoutSeconds.formattedSeconds,
             expected: "a number of seconds > 0"
         )
     }

@@ -9,7 +9,7 @@ public enum LoggingBootstrap {
         var handler: any LogHandler
         switch section.format {
         case .text:
-            handler = StreamLogHandler.standardError(label: label)
+            handler = EscapingTextLogHandler(label: label)
         case .json:
             handler = JSONLogHandler(label: label)
         }

@@ -25,9 +25,10 @@ extension DaemonAssembly {
     /// Offline, only the sink kind's planning rules are used: no sink is built and no sink setting is needed.
     ///
     /// - Throws: ``ProviderKit/DiscoveryError`` when a provider fails (a plan from partial data would
-    ///   show that provider's services as retired), the reader's error when the target cannot be read, or
-    ///   ``WiringError`` when the selected sink cannot plan.
-    public func plan(offline: Bool) async throws -> ChangePlan {
+    ///   show that provider's services as retired), ``DiscoveryError/Code/drainHeld`` unless `allowDrain` when
+    ///   the answer would drain more of the target's live servers than the mass-drain guard allows, the
+    ///   reader's error when the target cannot be read, or ``WiringError`` when the selected sink cannot plan.
+    public func plan(offline: Bool, allowDrain: Bool = false) async throws -> ChangePlan {
         let loop = try makePlanningLoop()
         let snapshot = try await loop.collect()
         for warning in snapshot.grouping.warnings {
@@ -39,7 +40,17 @@ extension DaemonAssembly {
             guard let offlinePlan = try configuration.sink.planOffline(snapshot.catalog) else { throw cannotPlan }
             plan = offlinePlan
         } else {
-            guard let sink = try makeSink() as? any ChangePlanningSink else { throw cannotPlan }
+            let built = try makeSink()
+            guard let sink = built as? any ChangePlanningSink else { throw cannotPlan }
+            if !allowDrain, let reporting = built as? any ServingStateReporting,
+                let hold = drainGuard.firstAnswerHold(
+                    catalog: snapshot.catalog,
+                    serving: try await reporting.servingAddresses(),
+                    providers: snapshot.instancesByProvider.map(\.provider)
+                )
+            {
+                throw DiscoveryError.drainHeld([hold])
+            }
             plan = try await sink.planChanges(for: snapshot.catalog)
         }
         return ChangePlan(snapshot: snapshot, plan: plan, offline: offline)

@@ -25,14 +25,19 @@ public struct DaemonAssembly: Sendable {
     /// Cycle timing from the `polling:` section.
     public var pollingPolicy: PollingPolicy {
         let polling = configuration.polling
-        return PollingPolicy(
+        var policy = PollingPolicy(
             interval: .seconds(polling.intervalSeconds),
             jitter: .seconds(polling.jitterSeconds),
             backoffBase: .seconds(polling.backoffBaseSeconds),
             maxBackoff: .seconds(polling.maxBackoffSeconds),
             fetchTimeout: .seconds(polling.fetchTimeoutSeconds)
         )
+        policy.shutdownTimeout = .seconds(polling.shutdownTimeoutSeconds)
+        return policy
     }
+
+    /// The mass-drain guard from the `safety:` section.
+    public var drainGuard: DrainGuardPolicy { configuration.safety.drainGuard }
 
     /// Every provider of every configured provider kind, in registration order.
     public func makeProviders() throws -> [any Provider] {
@@ -61,6 +66,7 @@ public struct DaemonAssembly: Sendable {
             sink: sink,
             grouper: grouper,
             policy: pollingPolicy,
+            drainGuard: drainGuard,
             logger: context.logger(for: "daemon")
         )
     }
