@@ -1,3 +1,4 @@
+import DataPlaneTesting
 import HAProxySink
 import Testing
 
@@ -69,7 +70,7 @@ struct AdoptionPlanTests {
     func conflictChangesNothing(version: DataPlaneAPIVersion) async throws {
         try await withFakeDataPlane(version) { api, _, client in
             api.editOutOfBand { config in
-                PythonDaemonEndState.build(AdoptionEndToEndTests.pythonFleet, into: &config)
+                PythonDaemonEndState.build(PythonDaemonEndState.exampleFleet, into: &config)
             }
             let adopter = DataPlaneAdopter(client: client, settings: settings, logger: quietLogger)
             let plan = try await adopter.plan()

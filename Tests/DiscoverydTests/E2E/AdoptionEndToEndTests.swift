@@ -1,3 +1,4 @@
+import DataPlaneTesting
 import DiscoverydTesting
 import Foundation
 import HAProxySink
@@ -7,21 +8,7 @@ import Testing
 /// Data Plane API, then `plan`, `adopt --dry-run`, `adopt` and `--once` with the built executable.
 @Suite("discoveryd adopt takes over the Python daemon's backends")
 struct AdoptionEndToEndTests {
-    /// The fleet the Python daemon last reconciled, by service.
-    static let pythonFleet: [PythonDaemonEndState.Service] = [
-        .init(
-            backend: "azure-web-8080-westeurope",
-            instances: (1...12).map { .init(id: String(format: "web-%02d", $0), address: "10.0.1.\($0)", port: 8080) }
-        ),
-        .init(
-            backend: "azure-api-9090-westeurope",
-            instances: [
-                .init(id: "api-1", address: "10.0.2.1", port: 9090),
-                .init(id: "api-2", address: "10.0.2.2", port: 9091),
-                .init(id: "api-3", address: "10.0.2.3", port: 9090),
-            ]
-        ),
-    ]
+    static let pythonFleet = PythonDaemonEndState.exampleFleet
 
     @Test(arguments: DataPlaneAPIVersion.allCases)
     func adoptThenOnceMovesAndDrainsNoLiveServer(version: DataPlaneAPIVersion) async throws {
@@ -177,76 +164,5 @@ func jsonLogLines(_ text: String) throws -> [[String: Any]] {
         #expect(levels.contains(object["level"] as? String ?? ""), "\(line)")
         #expect(object["logger"] is String && object["message"] is String, "\(line)")
         return object
-    }
-}
-
-/// What the Python daemon (haproxy-cloud-discovery) leaves in HAProxy, from its `reconciler.py` and
-/// `slot_allocator.py`: a backend `{prefix}-{service}-{port}-{region}` created with mode and balance and no
-/// description; `srv1..srvN` (N by linear growth, base 10, factor 1.5) assigned to the instances in sorted
-/// instance-id order; active servers `maintenance: disabled, check: enabled, cookie: srvK` without a weight;
-/// the other slots `127.0.0.1:80, maintenance: enabled, check: disabled`.
-enum PythonDaemonEndState {
-    struct Instance: Sendable {
-        var id: String
-        var address: String
-        var port: Int
-    }
-
-    struct Service: Sendable {
-        var backend: String
-        var instances: [Instance]
-
-        var sortedInstances: [Instance] { instances.sorted { $0.id < $1.id } }
-    }
-
-    /// `calculate_slots` with the Python daemon's defaults.
-    static func slotCount(_ active: Int) -> Int {
-        active <= 10 ? 10 : 10 + Int((Double(active - 10) * 1.5).rounded(.up))
-    }
-
-    static func slotNames(_ active: Int) -> [String] {
-        (1...slotCount(active)).map { "srv\($0)" }
-    }
-
-    static func build(_ services: [Service], into config: inout FakeHAProxyConfiguration) {
-        for service in services {
-            var backend = FakeHAProxyConfiguration.Backend(
-                fields: ["name": .string(service.backend), "mode": "http", "balance": ["algorithm": "roundrobin"]]
-            )
-            let sorted = service.sortedInstances
-            for (index, slot) in slotNames(sorted.count).enumerated() {
-                if index < sorted.count {
-                    backend.servers.append([
-                        "name": .string(slot), "address": .string(sorted[index].address), "port": .int(sorted[index].port),
-                        "maintenance": "disabled", "check": "enabled", "cookie": .string(slot),
-                    ])
-                } else {
-                    backend.servers.append([
-                        "name": .string(slot), "address": "127.0.0.1", "port": 80, "maintenance": "enabled",
-                        "check": "disabled",
-                    ])
-                }
-            }
-            config[backend: service.backend] = backend
-        }
-    }
-
-    /// A static inventory of `instances`, each in its service's name, port and region.
-    static func inventory(_ instances: [(Service, Instance)]) -> String {
-        var lines = ["instances:"]
-        for (service, instance) in instances {
-            // azure-<name>-<port>-<region>
-            let parts = service.backend.split(separator: "-")
-            lines += [
-                "  - id: \(instance.id)",
-                "    address: \(instance.address)",
-                "    region: \(parts[3])",
-                "    tags:",
-                "      HAProxy:Service:Name: \(parts[1])",
-                "      HAProxy:Service:Port: \"\(parts[2])\"",
-                "      HAProxy:Instance:Port: \"\(instance.port)\"",
-            ]
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }
