@@ -30,6 +30,9 @@ extension AzureProviderConfiguration {
             tenantID: section.tenantID,
             clientID: section.clientID,
             clientSecret: section.clientSecret?.revealed,
+            clientCertificatePath: section.clientCertificatePath,
+            clientCertificatePassword: section.clientCertificatePassword?.revealed,
+            sendCertificateChain: section.sendCertificateChain,
             cloud: cloud,
             caFile: section.caFile,
             address: section.address == .public ? .public : .private,
@@ -43,6 +46,7 @@ extension AzureProviderConfiguration.CredentialKind {
         switch type {
         case .default: self = .default
         case .clientSecret: self = .clientSecret
+        case .clientCertificate: self = .clientCertificate
         case .managedIdentity: self = .managedIdentity
         case .workloadIdentity: self = .workloadIdentity
         case .azureCLI: self = .azureCLI
