@@ -186,7 +186,7 @@ struct ConfigurationErrorTests {
 
             """
         let configuration = try ConfigurationLoader(environment: ["AZURE_CLIENT_CERTIFICATE_PASSWORD": "pem-pass"])
-            .load(yaml: yaml, file: "/etc/discoveryd/config.yaml")
+            .load(yaml: yaml, file: "config.yaml", directory: "/etc/discoveryd")
         let azure = try #require(configuration.azure)
         #expect(azure.credentialType == .clientCertificate)
         #expect(azure.clientCertificatePath == "/etc/discoveryd/certs/sp.pem")
