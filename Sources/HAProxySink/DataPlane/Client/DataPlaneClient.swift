@@ -109,6 +109,15 @@ public final class DataPlaneClient: Sendable {
         try await write(.POST, routes.backends, body: .object(backend.fields), target: target)
     }
 
+    /// Replaces the backend's own fields (name, mode, balance, description ...); its servers stay as they are.
+    /// Always a reload outside a transaction.
+    @discardableResult
+    public func replaceBackend(_ backend: DataPlaneBackend, target: DataPlaneWriteTarget) async throws
+        -> DataPlaneWriteOutcome
+    {
+        try await write(.PUT, routes.backend(backend.name), body: .object(backend.fields), target: target)
+    }
+
     @discardableResult
     public func createServer(_ server: DataPlaneServer, inBackend backend: String, target: DataPlaneWriteTarget)
         async throws -> DataPlaneWriteOutcome

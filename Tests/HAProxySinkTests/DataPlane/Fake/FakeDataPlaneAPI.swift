@@ -14,7 +14,8 @@ import Synchronization
 /// - Outside a transaction: a server `PUT` that changes only weight, address, port, maintenance, agent
 ///   or health-check-port fields answers 200 and is applied at runtime (no reload); any other change
 ///   answers 202 with a `Reload-ID`. A server `POST` is a runtime `add server` (201) only in v3 when no
-///   `default_server` applies; otherwise 202. `DELETE` of a server and any backend write always reload.
+///   `default_server` applies; otherwise 202. `DELETE` of a server and any backend write (create, or `PUT`
+///   replacing its fields while keeping its servers) always reload.
 /// - Inside a transaction every write answers 202 without `Reload-ID`; the commit reloads once (202 +
 ///   `Reload-ID`), answers 409 if the version moved and 406 if the transaction is outdated; a successful
 ///   commit outdates the other open transactions started on the same or an older version.
@@ -154,8 +155,12 @@ final class FakeDataPlaneAPI: Sendable {
             default: break
             }
         }
-        if method == "GET", let captured = path.matches("configuration", "backends", "*") {
-            return context.getBackend(captured[0])
+        if let captured = path.matches("configuration", "backends", "*") {
+            switch method {
+            case "GET": return context.getBackend(captured[0])
+            case "PUT": return context.replaceBackend(captured[0])
+            default: break
+            }
         }
         if path.matches("transactions") != nil {
             switch method {
@@ -511,6 +516,27 @@ extension FakeDataPlaneAPI {
                     return .failure(FakeError(409, "backend \(name) already exists"))
                 }
                 config[backend: name] = FakeHAProxyConfiguration.Backend(fields: fields)
+                return .success(.reload)
+            }
+        }
+
+        /// `replaceBackend`: the backend's own fields are replaced, its servers kept (no `full_section`).
+        mutating func replaceBackend(_ name: String) -> FakeResponse {
+            let fields: [String: JSONValue]
+            switch bodyObject().flatMap({ FakeValidation.backend($0, apiVersion) }) {
+            case .failure(let failure): return error(failure.status, failure.message)
+            case .success(let valid): fields = valid
+            }
+            guard fields["name"]?.stringValue == name else {
+                return error(400, "backend name in body '\(fields["name"]?.stringValue ?? "")' does not match path '\(name)'")
+            }
+            return write(backend: name, server: nil, successStatus: 200, body: .object(fields)) { config, _ in
+                guard var backend = config[backend: name] else {
+                    return .failure(FakeError(404, "backend \(name) does not exist"))
+                }
+                if backend.fields == fields { return .success(.unchanged) }
+                backend.fields = fields
+                config[backend: name] = backend
                 return .success(.reload)
             }
         }
