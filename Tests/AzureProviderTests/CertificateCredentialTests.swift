@@ -13,7 +13,8 @@ import _CryptoExtras
 
 /// `credential_type: client_certificate` against the fake Entra ID, which checks the assertion's
 /// signature against the registered certificate, its audience, lifetime and `jti`.
-@Suite struct CertificateCredentialTests {
+/// Serialized: each test makes 2048-bit RSA keys, which is CPU-heavy next to timing-sensitive suites.
+@Suite(.serialized) struct CertificateCredentialTests {
     /// A self-signed certificate and its key, made now with swift-certificates.
     struct TestIdentity {
         var key: _RSA.Signing.PrivateKey
