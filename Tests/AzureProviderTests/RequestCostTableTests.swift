@@ -77,21 +77,13 @@ import Testing
             }
             let fake = FakeAzure(fleet: row.fleet)
             fake.state.withLock { $0.readableResourceGroups = ["rg-vms", "rg-vmss", "rg-flex"] }
-            try await fake.start()
-            let groupRequests: Int
-            let resourceGraphPages: Int
-            do {
+            let (groupRequests, resourceGraphPages) = try await FakeAzure.with(fake: fake) { fake in
                 let provider = try fake.provider(resourceGroups: ["rg-vms", "rg-vmss", "rg-flex"])
                 _ = try await provider.fetchInstances()
                 fake.resetCounts()
                 _ = try await provider.fetchInstances()
-                groupRequests = fake.armRequestCount
-                resourceGraphPages = fake.count(.resourceGraph)
                 #expect(fake.count(.virtualMachineInstanceView) == 0, "\(row.label): no request per VM")
-                await fake.stop()
-            } catch {
-                await fake.stop()
-                throw error
+                return (fake.armRequestCount, fake.count(.resourceGraph))
             }
             #expect(subscriptionRequests == row.subscription, "\(row.label), whole subscription")
             #expect(groupRequests == row.groups, "\(row.label), listed groups")

@@ -18,18 +18,6 @@ import Testing
         return fake
     }
 
-    static func withStarted<T>(_ fake: FakeAzure, _ body: (FakeAzure) async throws -> T) async throws -> T {
-        try await fake.start()
-        do {
-            let result = try await body(fake)
-            await fake.stop()
-            return result
-        } catch {
-            await fake.stop()
-            throw error
-        }
-    }
-
     static func provider(_ fake: FakeAzure, groups: [String], address: AzureProviderConfiguration.AddressPreference = .private, logger: Logger = Logger(label: "test"), sleeper: RecordingSleeper = RecordingSleeper()) throws -> AzureProvider {
         try #require(
             try AzureProvider.make(
@@ -50,7 +38,7 @@ import Testing
     @Test func readerOnTheListedGroupsIsEnough() async throws {
         var fleet = FakeFleet.standard(standalone: 30, uniform: 2, perScaleSet: 5, flexibleMembers: 4)
         fleet.machines[0].powerState = "deallocated"
-        try await Self.withStarted(Self.groupScopedFake(fleet)) { fake in
+        try await FakeAzure.with(fake: Self.groupScopedFake(fleet)) { fake in
             // Spelled differently from ARM's names: group names match ignoring case.
             let provider = try Self.provider(fake, groups: ["RG-VMS", "rg-VMSS", "rg-flex", "rg-vms"])
             let instances = try await provider.fetchInstances()
@@ -75,7 +63,7 @@ import Testing
     }
 
     @Test func wholeSubscriptionModeNamesTheScopeAndRoleWhenRefused() async throws {
-        try await Self.withStarted(Self.groupScopedFake(.standard(standalone: 3, uniform: 0, perScaleSet: 0, flexibleMembers: 0))) { fake in
+        try await FakeAzure.with(fake: Self.groupScopedFake(.standard(standalone: 3, uniform: 0, perScaleSet: 0, flexibleMembers: 0))) { fake in
             let error = await #expect(throws: AzureProviderError.self) { try await Self.provider(fake, groups: []).fetchInstances() }
             let message = error?.message ?? ""
             #expect(error?.status == 403)
@@ -87,7 +75,7 @@ import Testing
     }
 
     @Test func aListedGroupTheIdentityCannotReadIsNamed() async throws {
-        try await Self.withStarted(Self.groupScopedFake(.standard(standalone: 3, uniform: 0, perScaleSet: 0, flexibleMembers: 0))) { fake in
+        try await FakeAzure.with(fake: Self.groupScopedFake(.standard(standalone: 3, uniform: 0, perScaleSet: 0, flexibleMembers: 0))) { fake in
             let error = await #expect(throws: AzureProviderError.self) {
                 try await Self.provider(fake, groups: ["rg-vms", "rg-secret"]).fetchInstances()
             }
@@ -102,7 +90,7 @@ import Testing
         fleet.machines[1].powerState = "stopped"
         let fake = Self.groupScopedFake(fleet)
         fake.state.withLock { $0.resourceGraphDenied = true }
-        try await Self.withStarted(fake) { fake in
+        try await FakeAzure.with(fake: fake) { fake in
             let records = LogRecords()
             let logger = Logger(label: "test") { _ in RecordingLogHandler(records: records) }
             let provider = try Self.provider(fake, groups: ["rg-vms", "rg-vmss", "rg-flex"], logger: logger)
@@ -135,7 +123,7 @@ import Testing
             $0.resourceGraphQuotaRemaining = 2
             $0.resourceGraphQuotaResetsAfter = "00:00:03"
         }
-        try await Self.withStarted(fake) { fake in
+        try await FakeAzure.with(fake: fake) { fake in
             let sleeper = RecordingSleeper()
             let instances = try await Self.provider(fake, groups: ["rg-vms"], sleeper: sleeper).fetchInstances()
             #expect(instances.count == 25)
@@ -159,7 +147,7 @@ import Testing
         fleet.machines[2].publicIPResourceGroup = "rg-ips"
         let fake = FakeAzure(fleet: fleet)
         fake.state.withLock { $0.readableResourceGroups = ["rg-vms", "rg-network", "rg-ips"] }
-        try await Self.withStarted(fake) { fake in
+        try await FakeAzure.with(fake: fake) { fake in
             let provider = try Self.provider(fake, groups: ["rg-vms"], address: .public)
             let instances = try await provider.fetchInstances()
             #expect(instances.count == 5)
@@ -174,7 +162,7 @@ import Testing
     @Test func anUnreadableNICInAnotherGroupIsNamedWithItsPermission() async throws {
         var fleet = FakeFleet.standard(standalone: 2, uniform: 0, perScaleSet: 0, flexibleMembers: 0)
         fleet.machines[0].networkInterfaceResourceGroup = "rg-network"
-        try await Self.withStarted(Self.groupScopedFake(fleet)) { fake in
+        try await FakeAzure.with(fake: Self.groupScopedFake(fleet)) { fake in
             let error = await #expect(throws: AzureProviderError.self) { try await Self.provider(fake, groups: ["rg-vms"]).fetchInstances() }
             let message = error?.message ?? ""
             #expect(error?.status == 403)
