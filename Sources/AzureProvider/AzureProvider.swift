@@ -6,16 +6,16 @@ import Synchronization
 
 /// Azure VMs and VM scale-set instances of one subscription, read over the ARM REST API.
 ///
-/// A cycle costs a fixed number of bulk lists — about `4 + 2 × (tagged Uniform scale sets)` plus extra
-/// pages (`+1 + 1 × tagged Uniform scale sets` with `address: public`) — however many machines there
-/// are; see ``FleetLister``. A list that fails after its retries fails the whole cycle (the loop keeps
-/// the last good snapshot). The token is cached across cycles and refreshed shortly before it expires.
+/// A cycle costs a fixed number of bulk lists however many machines there are — whole subscription:
+/// `4 + 2 × (tagged Uniform scale sets)` plus extra pages (`+1 + 1 × tagged Uniform scale sets` with
+/// `address: public`); listed resource groups: `1 Resource Graph query + 3 × groups + 2 × (tagged Uniform
+/// scale sets)` (+ `groups + tagged Uniform sets` with `address: public`) plus one GET per NIC or public IP
+/// that lives outside the groups; see ``FleetLister``. A request that fails after its retries fails the
+/// whole cycle (the loop keeps the last good snapshot). The token is cached across cycles.
 ///
-/// The identity needs read access to: `Microsoft.Compute/virtualMachines` (on the subscription: the bulk
-/// power-state list is subscription-wide), `Microsoft.Network/networkInterfaces`,
-/// `Microsoft.Compute/virtualMachineScaleSets`, `.../virtualMachineScaleSets/virtualMachines`,
-/// `.../virtualMachineScaleSets/virtualMachines/networkInterfaces`, and with `address: public`
-/// `Microsoft.Network/publicIPAddresses` and `.../virtualMachineScaleSets/publicIPAddresses`.
+/// The identity needs the Reader role (or the `read` actions of VMs, NICs, scale sets, their instances and
+/// NICs, and public IPs) on the subscription, or — with `azure.resource_groups` — on those groups only
+/// (Resource Graph answers with what it may read; see the README's permission table).
 public struct AzureProvider: Provider {
     public let name: String
     public let subscriptionID: String
@@ -76,7 +76,8 @@ public struct AzureProvider: Provider {
             resourceGroups: configuration.resourceGroups,
             wantsPublicAddresses: configuration.address == .public,
             scaleSetTag: configuration.tagNames.serviceName,
-            concurrency: configuration.maximumConcurrentRequests
+            concurrency: configuration.maximumConcurrentRequests,
+            logger: logger
         )
         self.join = FleetJoin(addressPreference: configuration.address)
     }

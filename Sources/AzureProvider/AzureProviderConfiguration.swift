@@ -14,6 +14,12 @@ public struct AzureProviderConfiguration: Sendable {
     /// For `managed_identity`: a user-assigned identity's client id.
     public var clientID: String?
     public var clientSecret: String?
+    /// For `client_certificate`: a PEM file with the certificate (and its chain) and the RSA private key.
+    public var clientCertificatePath: String?
+    /// Decrypts an `ENCRYPTED PRIVATE KEY` in ``clientCertificatePath``.
+    public var clientCertificatePassword: String?
+    /// Sends the certificate chain (`x5c`) with the assertion, for subject-name/issuer authentication.
+    public var sendCertificateChain: Bool
     public var cloud: AzureCloudEndpoints
     /// Extra trusted CA certificates (PEM) for the cloud's endpoints.
     public var caFile: String?
@@ -42,6 +48,9 @@ public struct AzureProviderConfiguration: Sendable {
         tenantID: String? = nil,
         clientID: String? = nil,
         clientSecret: String? = nil,
+        clientCertificatePath: String? = nil,
+        clientCertificatePassword: String? = nil,
+        sendCertificateChain: Bool = false,
         cloud: AzureCloudEndpoints = .azurePublic,
         caFile: String? = nil,
         address: AddressPreference = .private,
@@ -60,6 +69,9 @@ public struct AzureProviderConfiguration: Sendable {
         self.tenantID = tenantID
         self.clientID = clientID
         self.clientSecret = clientSecret
+        self.clientCertificatePath = clientCertificatePath
+        self.clientCertificatePassword = clientCertificatePassword
+        self.sendCertificateChain = sendCertificateChain
         self.cloud = cloud
         self.caFile = caFile
         self.address = address
@@ -75,9 +87,10 @@ public struct AzureProviderConfiguration: Sendable {
 
     /// `azure.credential_type`.
     public enum CredentialKind: String, Sendable, CaseIterable {
-        /// Environment → workload identity → managed identity → Azure CLI, like DefaultAzureCredential.
+        /// Environment (client secret, else client certificate) → workload identity → managed identity → Azure CLI, like DefaultAzureCredential.
         case `default`
         case clientSecret = "client_secret"
+        case clientCertificate = "client_certificate"
         case managedIdentity = "managed_identity"
         case workloadIdentity = "workload_identity"
         case azureCLI = "azure_cli"
@@ -99,8 +112,10 @@ public struct AzureProviderConfiguration: Sendable {
                 "azure.subscription_id: \"\(id)\" is not a subscription id (expected a GUID like 00000000-0000-0000-0000-000000000000)"
             )
         }
-        for group in resourceGroups where group.isEmpty || group.contains("/") || group.contains("?") || group.contains("#") {
-            throw AzureProviderError.invalidConfiguration("azure.resource_groups: \"\(group)\" is not a resource group name")
+        for group in resourceGroups where !Self.isResourceGroupName(group) {
+            throw AzureProviderError.invalidConfiguration(
+                "azure.resource_groups: \"\(group)\" is not a resource group name (1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.')"
+            )
         }
         if let tenantID, !Self.isPathSafe(tenantID) {
             throw AzureProviderError.invalidConfiguration("azure.tenant_id: \"\(tenantID)\" is not a tenant id or domain")
@@ -108,6 +123,12 @@ public struct AzureProviderConfiguration: Sendable {
         guard maximumConcurrentRequests >= 1 else {
             throw AzureProviderError.invalidConfiguration("maximumConcurrentRequests must be at least 1")
         }
+    }
+
+    /// Azure's rule for resource group names; it also keeps them safe inside a Resource Graph query.
+    static func isResourceGroupName(_ name: String) -> Bool {
+        (1...90).contains(name.count) && !name.hasSuffix(".")
+            && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.()".contains($0) }
     }
 
     static func isPathSafe(_ text: String) -> Bool {

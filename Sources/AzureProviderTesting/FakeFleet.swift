@@ -76,6 +76,21 @@ public struct FakeMachine: Sendable {
     public var flexibleScaleSet: String?
     /// When false the machine has no NIC in the NIC list (a race while it is created).
     public var hasNetworkInterface = true
+    /// The NIC's resource group when it is not the machine's (a shared networking group).
+    public var networkInterfaceResourceGroup: String?
+    /// The public IP's resource group when it is not the machine's.
+    public var publicIPResourceGroup: String?
+
+    public init(name: String, resourceGroup: String, privateIP: String, publicIP: String? = nil, tags: [String: String] = [:]) {
+        self.name = name
+        self.resourceGroup = resourceGroup
+        self.privateIP = privateIP
+        self.publicIP = publicIP
+        self.tags = tags
+    }
+
+    var networkInterfaceGroup: String { networkInterfaceResourceGroup ?? resourceGroup }
+    var publicIPGroup: String { publicIPResourceGroup ?? resourceGroup }
 }
 
 public struct FakeScaleSet: Sendable {

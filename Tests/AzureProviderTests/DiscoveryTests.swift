@@ -145,16 +145,18 @@ import Testing
         }
     }
 
-    @Test func resourceGroupsScopeTheModelListsAndKeepTheStatusListInBulk() async throws {
+    @Test func resourceGroupsScopeTheModelListsAndReadPowerStatesFromOneResourceGraphQuery() async throws {
         var fleet = FakeFleet.standard(standalone: 3, uniform: 1, perScaleSet: 2, flexibleMembers: 2)
         fleet.machines[0].resourceGroup = "rg-other"
         try await FakeAzure.with(fleet) { fake in
             let instances = try await fake.provider(resourceGroups: ["rg-vms", "rg-vmss"]).fetchInstances()
             #expect(Set(instances.map(\.name)) == ["vm-1", "vm-2", "uniform-0_0", "uniform-0_1"])
             #expect(instances.allSatisfy { $0.state == .running })
-            // Per group: VMs, NICs, scale sets; once: status; once per tagged Uniform set: 2.
+            // Per group: VMs, NICs, scale sets; once: the Resource Graph query; once per tagged Uniform set: 2.
             let expectedRequests = 2 * 3 + 1 + 2
             #expect(fake.armRequestCount == expectedRequests)
+            #expect(fake.count(.resourceGraph) == 1)
+            #expect(fake.count(.virtualMachineStatuses) == 0)
         }
     }
 

@@ -54,4 +54,41 @@ import Testing
         }
         print("Azure discovery: requests per cycle (page size \(Self.pageSize))\n" + lines.joined(separator: "\n"))
     }
+
+    /// Both modes at two sizes: the whole subscription, and the three web groups with an identity that
+    /// holds Reader on those groups only (the fake refuses every subscription-scope request then).
+    static let modeRows: [(label: String, fleet: FakeFleet, subscription: Int, groups: Int)] = [
+        // Groups: 3 groups × 3 lists + 1 Resource Graph page (110 VMs) + 2 × 2.
+        ("small", .standard(standalone: 100, uniform: 2, perScaleSet: 50, flexibleMembers: 10), 8, 9 + 1 + 4),
+        // Groups: rg-vms' VM and NIC lists hold 3000 → 2 extra pages each; 3050 VMs → 4 Resource Graph
+        // pages; 20 × 2; the untagged sets' group is not listed.
+        ("large", .standard(standalone: 3000, uniform: 20, perScaleSet: 150, flexibleMembers: 50, untaggedUniform: 10), 4 + 40 + 9, 9 + 4 + 4 + 40),
+    ]
+
+    @Test func requestsPerCycleInBothModes() async throws {
+        var lines = [
+            "| fleet | machines | whole subscription: ARM requests/cycle | listed groups (Reader on them only): ARM requests/cycle | of which Resource Graph pages |",
+            "|---|---|---|---|---|",
+        ]
+        for row in Self.modeRows {
+            let (subscriptionRequests, machines) = try await FakeAzure.with(row.fleet) { fake in
+                let count = try await fake.provider().fetchInstances().count
+                return (fake.armRequestCount, count)
+            }
+            let fake = FakeAzure(fleet: row.fleet)
+            fake.state.withLock { $0.readableResourceGroups = ["rg-vms", "rg-vmss", "rg-flex"] }
+            let (groupRequests, resourceGraphPages) = try await FakeAzure.with(fake: fake) { fake in
+                let provider = try fake.provider(resourceGroups: ["rg-vms", "rg-vmss", "rg-flex"])
+                _ = try await provider.fetchInstances()
+                fake.resetCounts()
+                _ = try await provider.fetchInstances()
+                #expect(fake.count(.virtualMachineInstanceView) == 0, "\(row.label): no request per VM")
+                return (fake.armRequestCount, fake.count(.resourceGraph))
+            }
+            #expect(subscriptionRequests == row.subscription, "\(row.label), whole subscription")
+            #expect(groupRequests == row.groups, "\(row.label), listed groups")
+            lines.append("| \(row.label) | \(machines) | \(subscriptionRequests) | \(groupRequests) | \(resourceGraphPages) |")
+        }
+        print("Azure discovery: requests per cycle in both modes (page size \(Self.pageSize))\n" + lines.joined(separator: "\n"))
+    }
 }

@@ -101,16 +101,19 @@ final class ScriptedTransport: HTTPTransport {
     }
 }
 
-@Suite struct ResourceGroupPermissionTests {
+@Suite struct SubscriptionPermissionTests {
+    /// Whole-subscription mode reads power states subscription-wide; a 403 there says so and points at
+    /// `azure.resource_groups` (which needs Reader on the groups only; see ResourceGroupModeTests).
     @Test func aForbiddenStatusListExplainsTheSubscriptionWidePermission() async throws {
         let fleet = FakeFleet.standard(standalone: 2, uniform: 0, perScaleSet: 0, flexibleMembers: 0)
         try await FakeAzure.with(fleet) { fake in
             fake.state.withLock { $0.failures[.virtualMachineStatuses] = (page: 0, status: 403) }
             let error = await #expect(throws: AzureProviderError.self) {
-                _ = try await fake.provider(resourceGroups: ["rg-vms"]).fetchInstances()
+                _ = try await fake.provider().fetchInstances()
             }
             #expect(error?.status == 403)
-            #expect(error?.message.contains("Microsoft.Compute/virtualMachines/read on the subscription") == true)
+            #expect(error?.message.contains("Microsoft.Compute/virtualMachines/read on subscription") == true)
+            #expect(error?.message.contains("azure.resource_groups") == true)
         }
     }
 }

@@ -65,7 +65,15 @@ extension FakeAzure {
         tls: Bool = false,
         _ body: (FakeAzure) async throws -> T
     ) async throws -> T {
-        let fake = FakeAzure(fleet: fleet)
+        try await with(fake: FakeAzure(fleet: fleet), tls: tls, body)
+    }
+
+    /// Starts `fake` (set up beforehand, e.g. with a narrower role scope), runs `body`, stops it.
+    static func with<T>(
+        fake: FakeAzure,
+        tls: Bool = false,
+        _ body: (FakeAzure) async throws -> T
+    ) async throws -> T {
         try await fake.start(tls: tls)
         do {
             let result = try await body(fake)

@@ -190,7 +190,7 @@ struct ConfigurationErrorTests {
     @Test("azure words: credential type, cloud and address")
     func azureWords() throws {
         let credential = try loadingError(Self.validPrefix + "azure:\n  subscription_id: s\n  credential_type: password\n")
-        #expect(credential.description.hasPrefix(#"config.yaml:7: azure.credential_type: invalid value "password"; expected one of: default, client_secret, managed_identity, workload_identity, azure_cli"#))
+        #expect(credential.description.hasPrefix(#"config.yaml:7: azure.credential_type: invalid value "password"; expected one of: default, client_secret, client_certificate, managed_identity, workload_identity, azure_cli"#))
         let cloud = try loadingError(Self.validPrefix + "azure:\n  subscription_id: s\n  cloud: Mars\n")
         #expect(cloud.description.hasPrefix(#"config.yaml:7: azure.cloud: invalid value "Mars"; expected AzurePublic, AzureUSGovernment, AzureChina"#))
         let address = try loadingError(Self.validPrefix + "azure:\n  subscription_id: s\n  address: both\n")
@@ -199,6 +199,34 @@ struct ConfigurationErrorTests {
         #expect(secretless.code == .missingKey)
         #expect(secretless.description.contains("azure.tenant_id: required key is missing"))
         #expect(secretless.description.contains("AZURE_TENANT_ID"))
+
+        let certificateless = try loadingError(
+            Self.validPrefix + "azure:\n  subscription_id: s\n  tenant_id: t\n  client_id: c\n  credential_type: client_certificate\n"
+        )
+        #expect(certificateless.code == .missingKey)
+        #expect(certificateless.description.contains("azure.client_certificate_path: required key is missing"))
+        #expect(certificateless.description.contains("AZURE_CLIENT_CERTIFICATE_PATH"))
+    }
+
+    @Test("certificate keys: the path is relative to the file, the password may come from the environment")
+    func certificateKeys() throws {
+        let yaml = Self.validPrefix + """
+            azure:
+              subscription_id: s
+              tenant_id: t
+              client_id: c
+              credential_type: client_certificate
+              client_certificate_path: certs/sp.pem
+              send_certificate_chain: true
+
+            """
+        let configuration = try ConfigurationLoader(environment: ["AZURE_CLIENT_CERTIFICATE_PASSWORD": "pem-pass"])
+            .load(yaml: yaml, file: "config.yaml", directory: "/etc/discoveryd")
+        let azure = try #require(configuration.azure)
+        #expect(azure.credentialType == .clientCertificate)
+        #expect(azure.clientCertificatePath == "/etc/discoveryd/certs/sp.pem")
+        #expect(azure.clientCertificatePassword?.revealed == "pem-pass")
+        #expect(azure.sendCertificateChain)
     }
 
     @Test("a value of the wrong type says what was expected")

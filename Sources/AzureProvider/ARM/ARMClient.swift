@@ -108,14 +108,14 @@ public struct ARMClient: Sendable {
         }
     }
 
-    static func statusError(_ response: HTTPResponseData, url: String) -> AzureProviderError {
+    static func statusError(_ response: HTTPResponseData, url: String, method: String = "GET") -> AzureProviderError {
         var detail = ""
         if let body = try? JSONDecoder().decode(ARMErrorBody.self, from: Data(response.body)), let error = body.error {
             detail = ": \(error.code ?? "error"): \(error.message ?? "")"
         }
         return AzureProviderError(
             .unexpectedStatus,
-            "GET \(URLRedaction.withoutQuery(url)) answered HTTP \(response.status)\(detail)",
+            "\(method) \(URLRedaction.withoutQuery(url)) answered HTTP \(response.status)\(detail)",
             status: response.status
         )
     }

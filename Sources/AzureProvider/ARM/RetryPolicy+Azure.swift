@@ -1,8 +1,13 @@
 import HTTPSupport
 
 extension RetryPolicy {
-    /// ARM: azcore's defaults (3 retries, 0.8 s base, 60 s cap; 408, 429, 500, 502, 503, 504).
-    public static let arm = RetryPolicy()
+    /// ARM: azcore's defaults (3 retries, 0.8 s base, 60 s cap; 408, 429, 500, 502, 503, 504). A 429 from
+    /// Resource Graph that carries an exhausted quota (`x-ms-user-quota-remaining: 0`) waits until
+    /// `x-ms-user-quota-resets-after`, the wait that quota names.
+    public static let arm = RetryPolicy(throttling: { response, _ in
+        guard response.status == 429, let wait = QuotaHeaders(response)?.waitBeforeNextRequest else { return nil }
+        return ThrottlingHint(delay: wait)
+    })
 
     /// IMDS, as azidentity retries it: 5 retries, 2 s base, 1 min cap, on 404, 410, 429 and 500–511.
     public static let managedIdentity = RetryPolicy(

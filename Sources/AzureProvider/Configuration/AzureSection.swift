@@ -7,9 +7,14 @@ import ProviderKit
 /// Keys (defaults in brackets):
 /// - `subscription_id`: a string, or a list of strings; one Azure provider per subscription. Required.
 /// - `resource_groups` [`[]`]: limit discovery to these groups; empty means the whole subscription.
-/// - `credential_type` [`default`]: `default|client_secret|managed_identity|workload_identity|azure_cli`.
+/// - `credential_type` [`default`]:
+///   `default|client_secret|client_certificate|managed_identity|workload_identity|azure_cli`.
 /// - `tenant_id`, `client_id`, `client_secret`: else `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`,
 ///   `AZURE_CLIENT_SECRET` from the environment. The secret is never logged.
+/// - `client_certificate_path`, `client_certificate_password` [none]: a PEM file with the certificate and
+///   its RSA private key, and the password of an encrypted key; else `AZURE_CLIENT_CERTIFICATE_PATH`,
+///   `AZURE_CLIENT_CERTIFICATE_PASSWORD`. `send_certificate_chain` [`false`]: send `x5c` (subject
+///   name/issuer authentication).
 /// - `cloud` [`AzurePublic`]: `AzurePublic|AzureUSGovernment|AzureChina`, or
 ///   `{resource_manager: URL, authority_host: URL}`.
 /// - `ca_file` [none]: extra trusted CA PEM file for the Azure endpoints.
@@ -21,6 +26,9 @@ public struct AzureSection: Hashable, Sendable, Decodable {
     public var tenantID: String?
     public var clientID: String?
     public var clientSecret: Secret?
+    public var clientCertificatePath: String?
+    public var clientCertificatePassword: Secret?
+    public var sendCertificateChain = false
     public var cloud: AzureCloudEndpoints = .azurePublic
     public var caFile: String?
     public var address: AzureProviderConfiguration.AddressPreference = .private
@@ -36,6 +44,9 @@ public struct AzureSection: Hashable, Sendable, Decodable {
         case tenantID = "tenant_id"
         case clientID = "client_id"
         case clientSecret = "client_secret"
+        case clientCertificatePath = "client_certificate_path"
+        case clientCertificatePassword = "client_certificate_password"
+        case sendCertificateChain = "send_certificate_chain"
         case cloud
         case caFile = "ca_file"
         case address
@@ -82,19 +93,30 @@ public struct AzureSection: Hashable, Sendable, Decodable {
             ?? context.environment["AZURE_CLIENT_ID"].nonEmpty
         self.clientSecret = try container.decodeIfPresent(Secret.self, forKey: .clientSecret)
             ?? context.environment["AZURE_CLIENT_SECRET"].nonEmpty.map(Secret.init)
+        self.clientCertificatePath = try container.decodePathIfPresent(forKey: .clientCertificatePath, decoder: context)
+            ?? context.environment["AZURE_CLIENT_CERTIFICATE_PATH"].nonEmpty
+        self.clientCertificatePassword = try container.decodeIfPresent(Secret.self, forKey: .clientCertificatePassword)
+            ?? context.environment["AZURE_CLIENT_CERTIFICATE_PASSWORD"].nonEmpty.map(Secret.init)
+        self.sendCertificateChain = try container.decode(Bool.self, forKey: .sendCertificateChain, default: false)
         self.cloud = try container.decode(AzureCloudEndpoints.self, forKey: .cloud, default: .azurePublic)
         self.caFile = try container.decodePathIfPresent(forKey: .caFile, decoder: context)
         self.address = try container.decode(AzureProviderConfiguration.AddressPreference.self, forKey: .address, default: .private)
 
-        if credentialType == .clientSecret {
+        let required: [(CodingKeys, Bool, String)]
+        switch credentialType {
+        case .clientSecret: required = [(.clientSecret, clientSecret != nil, "AZURE_CLIENT_SECRET")]
+        case .clientCertificate:
+            required = [(.clientCertificatePath, clientCertificatePath != nil, "AZURE_CLIENT_CERTIFICATE_PATH")]
+        default: required = []
+        }
+        if !required.isEmpty {
             for (key, present, variable) in [
                 (CodingKeys.tenantID, tenantID != nil, "AZURE_TENANT_ID"),
                 (.clientID, clientID != nil, "AZURE_CLIENT_ID"),
-                (.clientSecret, clientSecret != nil, "AZURE_CLIENT_SECRET"),
-            ] where !present {
+            ] + required where !present {
                 throw ConfigurationError.missingKey(
                     ConfigurationKeyPath(container.codingPath + [key]),
-                    hint: "credential_type client_secret needs it; set it here or in \(variable)"
+                    hint: "credential_type \(credentialType.rawValue) needs it; set it here or in \(variable)"
                 )
             }
         }

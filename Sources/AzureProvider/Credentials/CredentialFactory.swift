@@ -14,6 +14,8 @@ enum CredentialFactory {
         switch configuration.credentialKind {
         case .clientSecret:
             return try CachingCredential(source: builder.clientSecret(), now: now)
+        case .clientCertificate:
+            return try CachingCredential(source: builder.clientCertificate(), now: now)
         case .workloadIdentity:
             return try CachingCredential(source: builder.workloadIdentity(), now: now)
         case .managedIdentity:
@@ -22,7 +24,7 @@ enum CredentialFactory {
             return CachingCredential(source: builder.azureCLI(), now: now)
         case .default:
             return ChainedCredential(links: [
-                builder.link("EnvironmentCredential") { try builder.clientSecret() },
+                builder.link("EnvironmentCredential") { try builder.environmentCredential() },
                 builder.link("WorkloadIdentityCredential") { try builder.workloadIdentity() },
                 builder.link("ManagedIdentityCredential") { builder.managedIdentity(probing: true) },
                 builder.link("AzureCLICredential") { builder.azureCLI() },
@@ -83,6 +85,37 @@ enum CredentialFactory {
                 configuration.clientSecret, key: "azure.client_secret", variable: "AZURE_CLIENT_SECRET", kind: kind
             )
             return ClientSecretSource(endpoint: try entraEndpoint(tenantID: tenant, clientID: client), secret: secret)
+        }
+
+        /// A certificate credential; the PEM file is read (and checked) now, and again for every token.
+        func clientCertificate() throws -> ClientCertificateSource {
+            let kind = "ClientCertificateCredential"
+            let tenant = try require(configuration.tenantID, key: "azure.tenant_id", variable: "AZURE_TENANT_ID", kind: kind)
+            let client = try require(configuration.clientID, key: "azure.client_id", variable: "AZURE_CLIENT_ID", kind: kind)
+            let path = try require(
+                configuration.clientCertificatePath, key: "azure.client_certificate_path", variable: "AZURE_CLIENT_CERTIFICATE_PATH",
+                kind: kind
+            )
+            let password = value(configuration.clientCertificatePassword, "AZURE_CLIENT_CERTIFICATE_PASSWORD")
+            _ = try ClientCertificate.load(path: path, password: password)
+            let sendChain =
+                configuration.sendCertificateChain
+                || ["1", "true"].contains(environment["AZURE_CLIENT_SEND_CERTIFICATE_CHAIN"]?.lowercased() ?? "")
+            return ClientCertificateSource(
+                endpoint: try entraEndpoint(tenantID: tenant, clientID: client), path: path, password: password,
+                sendCertificateChain: sendChain
+            )
+        }
+
+        /// What the Azure SDKs' EnvironmentCredential does: a client secret if one is set, else a
+        /// certificate if `AZURE_CLIENT_CERTIFICATE_PATH` (or the configured path) is set.
+        func environmentCredential() throws -> any TokenSource {
+            if value(configuration.clientSecret, "AZURE_CLIENT_SECRET") == nil,
+                value(configuration.clientCertificatePath, "AZURE_CLIENT_CERTIFICATE_PATH") != nil
+            {
+                return try clientCertificate()
+            }
+            return try clientSecret()
         }
 
         func workloadIdentity() throws -> WorkloadIdentitySource {
