@@ -1,3 +1,4 @@
+import HTTPSupport
 import AsyncHTTPClient
 import AzureProviderTesting
 import Foundation

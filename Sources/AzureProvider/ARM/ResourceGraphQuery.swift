@@ -1,3 +1,4 @@
+import HTTPSupport
 import Foundation
 
 /// One Azure Resource Graph query, paged to the end: `POST /providers/Microsoft.ResourceGraph/resources`.
