@@ -1,6 +1,10 @@
 import ArgumentParser
 import DiscoverydCore
+import DiscoverydOperations
+import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ProviderKit
 import ServiceLifecycle
 import UnixSignals
@@ -47,9 +51,11 @@ struct Discoveryd: AsyncParsableCommand {
         logger.info("discoveryd \(DiscoverydVersion.current) starting: \(configuration.summary)")
         let context = WiringContext(logger: logger)
         let assembly = DaemonAssembly(configuration: configuration, context: context)
+        // The daemon has metrics, health and systemd; `--once` is a command and has none of them.
+        let operations = once ? nil : Self.makeOperations(logger: logger)
         let loop: DiscoveryLoop<ContinuousClock>
         do {
-            loop = try assembly.makeLoop()
+            loop = try operations.map { try assembly.makeLoop(operations: $0) } ?? assembly.makeLoop()
         } catch {
             await context.shutdown.run()
             StandardError.print("discoveryd: \(error)")
@@ -58,7 +64,13 @@ struct Discoveryd: AsyncParsableCommand {
 
         let succeeded: Bool
         if let hangups {
-            succeeded = await runUntilStopped(loop, assembly: assembly, hangups: hangups, logger: logger)
+            succeeded = await runUntilStopped(
+                loop,
+                assembly: assembly,
+                hangups: hangups,
+                operations: operations,
+                logger: logger
+            )
         } else {
             succeeded = await runOnce(loop)
         }
@@ -66,6 +78,18 @@ struct Discoveryd: AsyncParsableCommand {
         if !succeeded {
             throw ExitCode.failure
         }
+    }
+
+    /// Metrics (also the global swift-metrics backend, for what libraries record), health and systemd.
+    private static func makeOperations(logger: Logger) -> DaemonOperations {
+        let operations = DaemonOperations(
+            settings: OperationsSettings(),
+            version: DiscoverydVersion.current,
+            environment: ProcessInfo.processInfo.environment,
+            logger: logger
+        )
+        MetricsSystem.bootstrap(DaemonOperations.metricsFactory(registry: operations.registry))
+        return operations
     }
 
     private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>) async -> Bool {
@@ -84,10 +108,11 @@ struct Discoveryd: AsyncParsableCommand {
         _ loop: DiscoveryLoop<ContinuousClock>,
         assembly: DaemonAssembly,
         hangups: UnixSignalsSequence,
+        operations: DaemonOperations?,
         logger: Logger
     ) async -> Bool {
         do {
-            try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups).run()
+            try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups, operations: operations).run()
             return true
         } catch {
             logger.critical("discoveryd stopped", metadata: ["error": "\(error)"])

@@ -9,6 +9,7 @@ struct RetryingSender: Sendable {
     var policy: RetryPolicy
     var timeout: Duration
     var logger: Logger
+    var requests = APIRequestCounter()
 
     func send(_ makeRequest: () async throws -> HTTPRequestData) async throws -> HTTPResponseData {
         var attempt = 0
@@ -22,6 +23,7 @@ struct RetryingSender: Sendable {
                 outcome = .failure(error)
             }
             attempt += 1
+            requests.record(outcome)
             // A cancelled request (a sibling list failed, or the loop is stopping) is not retried.
             try Task.checkCancellation()
             let response = try? outcome.get()

@@ -70,6 +70,7 @@ public actor RuntimeAPISink: PlanningSink {
             commands += translation.commands
             report.changes += translation.changes
             report.serversChanged += translation.serversChanged
+            report.runtimeChanges += translation.serversChanged
             warnings += translation.warnings
         }
         for skipped in plan.skipped { warnings.append(PlanWarning(message: skipped.description)) }
@@ -85,6 +86,7 @@ public actor RuntimeAPISink: PlanningSink {
             applied[backend.backendName] = backend.assignments
         }
         assignments = applied
+        report.slots = plan.slotUsage(includingNewBackends: false)
 
         let missing = plan.backends.filter(\.isNewBackend)
         if !missing.isEmpty {

@@ -38,6 +38,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     public let grouper: ServiceGrouper
     public let policy: PollingPolicy
     public let maxConcurrentFetches: Int
+    public let observers: [any DiscoveryLoopObserver]
 
     private let clock: LoopClock
     private let logger: Logger
@@ -62,6 +63,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     ///   - clock: Measures cycles and times the waits; tests pass a manual clock.
     ///   - random: The source of the interval jitter; tests pass a fixed one.
     ///   - maxConcurrentFetches: How many providers are fetched at the same time.
+    ///   - observers: Told about every cycle of ``run()`` (metrics, health, systemd).
     /// - Throws: ``DiscoveryError`` with ``DiscoveryError/Code/noProviders`` or
     ///   ``DiscoveryError/Code/duplicateProviderName``.
     public init(
@@ -72,6 +74,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         clock: LoopClock,
         random: some RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
         maxConcurrentFetches: Int = 8,
+        observers: [any DiscoveryLoopObserver] = [],
         logger: Logger
     ) throws {
         guard !providers.isEmpty else { throw DiscoveryError.noProviders() }
@@ -85,6 +88,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         self.policy = policy
         self.clock = clock
         self.maxConcurrentFetches = max(1, maxConcurrentFetches)
+        self.observers = observers
         self.logger = logger
         self.state = Mutex(State(store: SnapshotStore(providerNames: providers.map(\.name)), random: random))
     }
@@ -103,6 +107,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
                 "interval": .stringConvertible(policy.interval),
             ]
         )
+        for observer in observers { observer.loopDidStart() }
         await withDiscardingTaskGroup { group in
             for provider in providers {
                 group.addTask { await self.watch(provider) }
@@ -110,6 +115,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
             await cycleUntilStopped()
             group.cancelAll()
         }
+        for observer in observers { observer.loopDidStop() }
         logger.info("discovery loop stopped")
     }
 
@@ -182,14 +188,16 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
 
     private func cycleUntilStopped() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            guard await runCycle(forceFullResync: false) != nil else { return }
-            if Task.isShuttingDownGracefully { return }
+            guard let report = await runCycle(forceFullResync: false) else { return }
             let (delay, failures) = state.withLock { state in
                 (
                     policy.delay(afterConsecutiveFailures: state.consecutiveFailedCycles, using: &state.random),
                     state.consecutiveFailedCycles
                 )
             }
+            let status = LoopStatus(consecutiveFailedCycles: failures, nextDelay: delay, interval: policy.interval)
+            for observer in observers { observer.loopDidFinishCycle(report, status: status) }
+            if Task.isShuttingDownGracefully { return }
             logger.debug(
                 "waiting for the next cycle",
                 metadata: ["delay": .stringConvertible(delay), "consecutive-failed-cycles": .stringConvertible(failures)]
@@ -443,6 +451,7 @@ extension DiscoveryLoop where LoopClock == ContinuousClock {
         grouper: ServiceGrouper = ServiceGrouper(),
         policy: PollingPolicy = PollingPolicy(),
         maxConcurrentFetches: Int = 8,
+        observers: [any DiscoveryLoopObserver] = [],
         logger: Logger
     ) throws {
         try self.init(
@@ -452,6 +461,7 @@ extension DiscoveryLoop where LoopClock == ContinuousClock {
             policy: policy,
             clock: ContinuousClock(),
             maxConcurrentFetches: maxConcurrentFetches,
+            observers: observers,
             logger: logger
         )
     }

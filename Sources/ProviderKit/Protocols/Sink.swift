@@ -41,13 +41,45 @@ public struct SinkReport: Hashable, Sendable {
     public var reloads: Int
     /// Human-readable lines describing what changed, for the log at info level.
     public var changes: [String]
+    /// Of ``serversChanged``: writes the target applied at runtime, outside any configuration change.
+    public var runtimeChanges: Int
+    /// Of ``serversChanged``: writes that went through a configuration change (a committed transaction).
+    public var structuralChanges: Int
+    /// Times the apply started over from a fresh read because the target changed under it.
+    public var retries: Int
+    /// Slot usage per target group (an HAProxy backend) after the apply, for sinks with fixed capacity.
+    public var slots: [String: SlotUsage]
 
-    public init(requests: Int = 0, serversChanged: Int = 0, reloads: Int = 0, changes: [String] = []) {
+    public init(
+        requests: Int = 0,
+        serversChanged: Int = 0,
+        reloads: Int = 0,
+        changes: [String] = [],
+        runtimeChanges: Int = 0,
+        structuralChanges: Int = 0,
+        retries: Int = 0,
+        slots: [String: SlotUsage] = [:]
+    ) {
         self.requests = requests
         self.serversChanged = serversChanged
         self.reloads = reloads
         self.changes = changes
+        self.runtimeChanges = runtimeChanges
+        self.structuralChanges = structuralChanges
+        self.retries = retries
+        self.slots = slots
     }
 
     public var isNoOp: Bool { serversChanged == 0 && changes.isEmpty }
+}
+
+/// How many of a target group's slots hold an instance, and how many there are.
+public struct SlotUsage: Hashable, Sendable {
+    public var used: Int
+    public var total: Int
+
+    public init(used: Int, total: Int) {
+        self.used = used
+        self.total = total
+    }
 }

@@ -91,6 +91,7 @@ public actor DataPlaneSink: PlanningSink {
             do {
                 try await applyOnce(catalog, fullResync: fullResync, report: &report)
                 report.requests = client.requestCount - requestsBefore
+                report.retries = attempt
                 return report
             } catch let error as DataPlaneError where error.isRetryableConflict {
                 snapshot = nil
@@ -124,6 +125,7 @@ public actor DataPlaneSink: PlanningSink {
         let state = try await currentState(version: version, fullResync: fullResync)
         let plan = planner.plan(catalog: catalog, snapshot: state, previousAssignments: assignments)
         logNewWarnings(plan.reconcile.warnings)
+        report.slots = plan.reconcile.slotUsage(includingNewBackends: true)
         guard !plan.isNoOp else {
             snapshot = state
             assignments = plan.reconcile.assignments
@@ -141,7 +143,7 @@ public actor DataPlaneSink: PlanningSink {
                 target: .version(version)
             )
             version = outcome.configurationVersion ?? version + 1
-            record(change, in: backend, reloaded: outcome.reloaded, report: &report)
+            record(change, in: backend, reloaded: outcome.reloaded, transactional: false, report: &report)
         }
 
         snapshot = state.applying(plan, version: version)
@@ -228,7 +230,7 @@ public actor DataPlaneSink: PlanningSink {
         // Only now, with the commit accepted, do these count as done.
         report.changes += createdBackends.map { "created backend \($0)" }
         for (backend, change) in staged {
-            record(change, in: backend, reloaded: false, report: &report)
+            record(change, in: backend, reloaded: false, transactional: true, report: &report)
         }
         if outcome.reloaded { report.reloads += 1 }
         logger.info(
@@ -263,8 +265,15 @@ public actor DataPlaneSink: PlanningSink {
         loggedWarnings = current
     }
 
-    private func record(_ change: ServerChange, in backend: String, reloaded: Bool, report: inout SinkReport) {
+    private func record(
+        _ change: ServerChange,
+        in backend: String,
+        reloaded: Bool,
+        transactional: Bool,
+        report: inout SinkReport
+    ) {
         report.serversChanged += 1
+        if transactional { report.structuralChanges += 1 } else { report.runtimeChanges += 1 }
         if reloaded { report.reloads += 1 }
         report.changes.append("\(backend): \(change)")
     }
