@@ -1,0 +1,122 @@
+import ArgumentParser
+import DiscoverydCore
+import DiscoverydOperations
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import ProviderKit
+import ServiceLifecycle
+import UnixSignals
+
+/// The daemon: keeps HAProxy backends in step with the machines the providers see.
+@main
+struct Discoveryd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "discoveryd",
+        abstract: "Keeps HAProxy backends in step with Azure VMs/VMSS or a static instance file.",
+        discussion: """
+            Without a flag, runs until SIGTERM or SIGINT (the current cycle finishes first). \
+            SIGHUP asks for a full resync on the next cycle. Logs go to stderr.
+            """,
+        version: DiscoverydVersion.current,
+        subcommands: [Plan.self]
+    )
+
+    @OptionGroup var options: ConfigFileOptions
+
+    @Flag(name: .customLong("validate"), help: "Check the configuration file, print a one-line summary and exit.")
+    var validateOnly = false
+
+    @Flag(help: "Run one cycle with a full resync and exit; non-zero if anything failed.")
+    var once = false
+
+    func validate() throws {
+        if validateOnly && once {
+            throw ValidationError("--validate and --once cannot be combined")
+        }
+    }
+
+    func run() async throws {
+        let configuration = try options.load()
+        if validateOnly {
+            print("\(options.config): OK: \(configuration.summary)")
+            return
+        }
+
+        // Trapped before anything slow, so that an early SIGHUP is queued instead of killing the process.
+        let hangups: UnixSignalsSequence? = once ? nil : await UnixSignalsSequence(trapping: .sighup)
+        LoggingBootstrap.bootstrap(configuration.logging)
+        let logger = Logger(label: "discoveryd")
+        logger.info("discoveryd \(DiscoverydVersion.current) starting: \(configuration.summary)")
+        let context = WiringContext(logger: logger)
+        let assembly = DaemonAssembly(configuration: configuration, context: context)
+        // The daemon has metrics, health and systemd; `--once` is a command and has none of them.
+        let operations = once ? nil : Self.makeOperations(configuration.metrics.settings, logger: logger)
+        let loop: DiscoveryLoop<ContinuousClock>
+        do {
+            loop = try operations.map { try assembly.makeLoop(operations: $0) } ?? assembly.makeLoop()
+        } catch {
+            await context.shutdown.run()
+            StandardError.print("discoveryd: \(error)")
+            throw ExitCode.failure
+        }
+
+        let succeeded: Bool
+        if let hangups {
+            succeeded = await runUntilStopped(
+                loop,
+                assembly: assembly,
+                hangups: hangups,
+                operations: operations,
+                logger: logger
+            )
+        } else {
+            succeeded = await runOnce(loop)
+        }
+        await context.shutdown.run()
+        if !succeeded {
+            throw ExitCode.failure
+        }
+    }
+
+    /// Metrics (also the global swift-metrics backend, for what libraries record), health and systemd.
+    private static func makeOperations(_ settings: OperationsSettings, logger: Logger) -> DaemonOperations {
+        let operations = DaemonOperations(
+            settings: settings,
+            version: DiscoverydVersion.current,
+            environment: ProcessInfo.processInfo.environment,
+            logger: logger
+        )
+        MetricsSystem.bootstrap(DaemonOperations.metricsFactory(registry: operations.registry))
+        return operations
+    }
+
+    private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>) async -> Bool {
+        do {
+            let report = try await loop.runOnce()
+            print(CycleSummary.line(for: report, sinkName: loop.sink.name))
+            return true
+        } catch {
+            StandardError.print("discoveryd: \(error)")
+            return false
+        }
+    }
+
+    /// Until SIGTERM/SIGINT; each SIGHUP asks for a full resync.
+    private func runUntilStopped(
+        _ loop: DiscoveryLoop<ContinuousClock>,
+        assembly: DaemonAssembly,
+        hangups: UnixSignalsSequence,
+        operations: DaemonOperations?,
+        logger: Logger
+    ) async -> Bool {
+        do {
+            try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups, operations: operations).run()
+            return true
+        } catch {
+            logger.critical("discoveryd stopped", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+}
