@@ -23,7 +23,7 @@ struct MetricsSectionTests {
         let error = try #require(throws: ConfigurationError.self) { try load("metrics:\n  listen: localhost\n") }
         #expect(
             error.description
-                == #"config.yaml:6: metrics.listen: invalid value "\"localhost\""; expected host:port (e.g. 127.0.0.1:9612 or [::1]:9612), or "" to turn the listener off"#
+                == #"config.yaml:6: metrics.listen: invalid value "localhost"; expected host:port (e.g. 127.0.0.1:9612 or [::1]:9612), or "" to turn the listener off"#
         )
         let unknown = try #require(throws: ConfigurationError.self) { try load("metrics:\n  lisen: \":1\"\n") }
         #expect(unknown.description.contains(#"unknown key "metrics.lisen"; did you mean "listen"?"#))
