@@ -29,7 +29,18 @@ public final class SystemdNotifyObserver: DiscoveryLoopObserver, Service {
             }
             if first { assignments.append("READY=1") }
         }
-        if notifier.watchdogInterval != nil { assignments.append("WATCHDOG=1") }
+        if let watchdog = notifier.watchdogInterval {
+            assignments.append("WATCHDOG=1")
+            if status.nextDelay >= watchdog {
+                logger.warning(
+                    """
+                    the next cycle is due after systemd's watchdog expires, so systemd will restart discoveryd; \
+                    raise WatchdogSec above the longest pause between cycles
+                    """,
+                    metadata: ["next-cycle-in": "\(status.nextDelay)", "watchdog": "\(watchdog)"]
+                )
+            }
+        }
         assignments.append("STATUS=\(Self.status(of: report, status: status))")
         send(assignments)
     }
