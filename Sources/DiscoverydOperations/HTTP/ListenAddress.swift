@@ -31,11 +31,6 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
         self.init(host: String(hostPart), port: port)
     }
 
-    /// Loopback addresses only: metrics and health say how the fleet looks, which is not for everyone.
-    public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
