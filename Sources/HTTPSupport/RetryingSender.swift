@@ -16,13 +16,23 @@ public struct RetryingSender: Sendable {
     /// Who sends, for the log line (e.g. `azure`).
     public var client: String
     public var logger: Logger
+    /// Counts every attempt by outcome (metrics); nil counts nothing.
+    public var requests: APIRequestCounter?
 
-    public init(transport: any HTTPTransport, policy: RetryPolicy, timeout: Duration, client: String, logger: Logger) {
+    public init(
+        transport: any HTTPTransport,
+        policy: RetryPolicy,
+        timeout: Duration,
+        client: String,
+        logger: Logger,
+        requests: APIRequestCounter? = nil
+    ) {
         self.transport = transport
         self.policy = policy
         self.timeout = timeout
         self.client = client
         self.logger = logger
+        self.requests = requests
     }
 
     public func send(_ makeRequest: () async throws -> HTTPRequestData) async throws -> HTTPResponseData {
@@ -37,6 +47,7 @@ public struct RetryingSender: Sendable {
                 outcome = .failure(error)
             }
             attempt += 1
+            requests?.record(outcome)
             // A cancelled request (a sibling list failed, or the loop is stopping) is not retried.
             try Task.checkCancellation()
             let response = try? outcome.get()

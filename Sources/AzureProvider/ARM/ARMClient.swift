@@ -23,7 +23,8 @@ public struct ARMClient: Sendable {
         logger: Logger
     ) {
         self.resourceManager = resourceManager
-        self.sender = RetryingSender(transport: transport, policy: retry, timeout: timeout, client: "azure", logger: logger)
+        self.sender = RetryingSender(transport: transport, policy: retry, timeout: timeout, client: "azure", logger: logger,
+            requests: APIRequestCounter(provider: "azure"))
         self.credential = credential
         self.maximumPages = maximumPages
     }

@@ -59,7 +59,7 @@ enum CredentialFactory {
         func sender(_ policy: RetryPolicy, timeout: Duration? = nil) -> RetryingSender {
             RetryingSender(
                 transport: transport, policy: policy, timeout: timeout ?? configuration.requestTimeout, client: "azure",
-                logger: logger
+                logger: logger, requests: APIRequestCounter(provider: "azure")
             )
         }
 

@@ -83,6 +83,7 @@ public actor RuntimeAPISink: PlanningSink {
             chainBackend += Array(repeating: backend.backendName, count: translation.chains.count)
             report.changes += translation.changes
             report.serversChanged += translation.serversChanged
+            report.runtimeChanges += translation.serversChanged
             warnings += translation.warnings
         }
         for skipped in plan.skipped { warnings.append(PlanWarning(message: skipped.description)) }
@@ -104,6 +105,7 @@ public actor RuntimeAPISink: PlanningSink {
                 rejected[backend.backendName] == nil ? backend.assignments : assignments[backend.backendName]
         }
         assignments = applied.compactMapValues { $0 }
+        report.slots = plan.slotUsage(includingNewBackends: false)
 
         for backend in plan.backends {
             if let errors = rejected[backend.backendName] {

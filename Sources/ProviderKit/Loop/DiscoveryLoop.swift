@@ -46,6 +46,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     public let policy: PollingPolicy
     public let maxConcurrentFetches: Int
     public let drainGuard: DrainGuardPolicy
+    public let observers: [any DiscoveryLoopObserver]
 
     private let clock: LoopClock
     let logger: Logger
@@ -73,6 +74,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     ///   - random: The source of the interval jitter; tests pass a fixed one.
     ///   - maxConcurrentFetches: How many providers are fetched at the same time.
     ///   - drainGuard: When a provider's answer drains too much to be taken without confirmation.
+    ///   - observers: Told about every cycle of ``run()`` (metrics, health, systemd).
     /// - Throws: ``DiscoveryError`` with ``DiscoveryError/Code/noProviders`` or
     ///   ``DiscoveryError/Code/duplicateProviderName``.
     public init(
@@ -84,6 +86,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         random: some RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
         maxConcurrentFetches: Int = 8,
         drainGuard: DrainGuardPolicy = .standard,
+        observers: [any DiscoveryLoopObserver] = [],
         logger: Logger
     ) throws {
         guard !providers.isEmpty else { throw DiscoveryError.noProviders() }
@@ -98,6 +101,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         self.clock = clock
         self.maxConcurrentFetches = max(1, maxConcurrentFetches)
         self.drainGuard = drainGuard
+        self.observers = observers
         self.logger = logger
         self.state = Mutex(
             State(
@@ -122,6 +126,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
                 "interval": .stringConvertible(policy.interval),
             ]
         )
+        for observer in observers { observer.loopDidStart() }
         await withDiscardingTaskGroup { group in
             for provider in providers {
                 group.addTask { await self.watch(provider) }
@@ -129,6 +134,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
             await cycleUntilStopped()
             group.cancelAll()
         }
+        for observer in observers { observer.loopDidStop() }
         logger.info("discovery loop stopped")
     }
 
@@ -212,7 +218,6 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     private func cycleUntilStopped() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             guard let report = await runCycle(forceFullResync: false, allowDrain: false) else { return }
-            if Task.isShuttingDownGracefully { return }
             let (delay, failures) = state.withLock { state in
                 (
                     policy.delay(
@@ -223,6 +228,9 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
                     state.consecutiveFailedCycles
                 )
             }
+            let status = LoopStatus(consecutiveFailedCycles: failures, nextDelay: delay, interval: policy.interval)
+            for observer in observers { observer.loopDidFinishCycle(report, status: status) }
+            if Task.isShuttingDownGracefully { return }
             logger.debug(
                 "waiting for the next cycle",
                 metadata: ["delay": .stringConvertible(delay), "consecutive-failed-cycles": .stringConvertible(failures)]
@@ -532,6 +540,7 @@ extension DiscoveryLoop where LoopClock == ContinuousClock {
         policy: PollingPolicy = PollingPolicy(),
         maxConcurrentFetches: Int = 8,
         drainGuard: DrainGuardPolicy = .standard,
+        observers: [any DiscoveryLoopObserver] = [],
         logger: Logger
     ) throws {
         try self.init(
@@ -542,6 +551,7 @@ extension DiscoveryLoop where LoopClock == ContinuousClock {
             clock: ContinuousClock(),
             maxConcurrentFetches: maxConcurrentFetches,
             drainGuard: drainGuard,
+            observers: observers,
             logger: logger
         )
     }

@@ -46,19 +46,35 @@ public struct SinkReport: Hashable, Sendable {
     public var changes: [String]
     /// Services that could not be applied this time; every other service was.
     public var failures: [ServiceFailure]
+    /// Of ``serversChanged``: writes the target applied at runtime, outside any configuration change.
+    public var runtimeChanges: Int
+    /// Of ``serversChanged``: writes that went through a configuration change (a committed transaction).
+    public var structuralChanges: Int
+    /// Times the apply started over from a fresh read because the target changed under it.
+    public var retries: Int
+    /// Slot usage per target group (an HAProxy backend) after the apply, for sinks with fixed capacity.
+    public var slots: [String: SlotUsage]
 
     public init(
         requests: Int = 0,
         serversChanged: Int = 0,
         reloads: Int = 0,
         changes: [String] = [],
-        failures: [ServiceFailure] = []
+        failures: [ServiceFailure] = [],
+        runtimeChanges: Int = 0,
+        structuralChanges: Int = 0,
+        retries: Int = 0,
+        slots: [String: SlotUsage] = [:]
     ) {
         self.requests = requests
         self.serversChanged = serversChanged
         self.reloads = reloads
         self.changes = changes
         self.failures = failures
+        self.runtimeChanges = runtimeChanges
+        self.structuralChanges = structuralChanges
+        self.retries = retries
+        self.slots = slots
     }
 
     public var isNoOp: Bool { serversChanged == 0 && changes.isEmpty }
@@ -83,5 +99,16 @@ public struct ServiceFailure: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         let subject = service.map { "\(target) (service \($0))" } ?? target
         return "\(subject): \(message)"
+    }
+}
+
+/// How many of a target group's slots hold an instance, and how many there are.
+public struct SlotUsage: Hashable, Sendable {
+    public var used: Int
+    public var total: Int
+
+    public init(used: Int, total: Int) {
+        self.used = used
+        self.total = total
     }
 }

@@ -1,7 +1,11 @@
 import ArgumentParser
 import DiscoverydCore
 import HAProxySink
+import DiscoverydOperations
+import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ProviderKit
 import ServiceLifecycle
 import UnixSignals
@@ -52,9 +56,11 @@ struct Discoveryd: AsyncParsableCommand {
         logger.info("discoveryd \(DiscoverydVersion.current) starting: \(configuration.summary)")
         if once { logger.info("Running single discovery cycle (--once)") }
         let assembly = DaemonAssembly(configuration: configuration, context: context)
+        // The daemon has metrics, health and systemd; `--once` is a command and has none of them.
+        let operations = once ? nil : Self.makeOperations(configuration.metrics.settings, logger: logger)
         let loop: DiscoveryLoop<ContinuousClock>
         do {
-            loop = try assembly.makeLoop()
+            loop = try operations.map { try assembly.makeLoop(operations: $0) } ?? assembly.makeLoop()
         } catch {
             await context.shutdown.run()
             StandardError.print("discoveryd: \(error)")
@@ -63,7 +69,13 @@ struct Discoveryd: AsyncParsableCommand {
 
         let succeeded: Bool
         if let hangups {
-            succeeded = await runUntilStopped(loop, assembly: assembly, hangups: hangups, logger: logger)
+            succeeded = await runUntilStopped(
+                loop,
+                assembly: assembly,
+                hangups: hangups,
+                operations: operations,
+                logger: logger
+            )
         } else {
             succeeded = await runOnce(loop)
         }
@@ -71,6 +83,18 @@ struct Discoveryd: AsyncParsableCommand {
         if !succeeded {
             throw ExitCode.failure
         }
+    }
+
+    /// Metrics (also the global swift-metrics backend, for what libraries record), health and systemd.
+    private static func makeOperations(_ settings: OperationsSettings, logger: Logger) -> DaemonOperations {
+        let operations = DaemonOperations(
+            settings: settings,
+            version: DiscoverydVersion.current,
+            environment: ProcessInfo.processInfo.environment,
+            logger: logger
+        )
+        MetricsSystem.bootstrap(DaemonOperations.metricsFactory(registry: operations.registry))
+        return operations
     }
 
     private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>) async -> Bool {
@@ -98,6 +122,7 @@ struct Discoveryd: AsyncParsableCommand {
         _ loop: DiscoveryLoop<ContinuousClock>,
         assembly: DaemonAssembly,
         hangups: UnixSignalsSequence,
+        operations: DaemonOperations?,
         logger: Logger
     ) async -> Bool {
         let watcher = await SignalGuard.boundShutdown(timeout: assembly.pollingPolicy.shutdownTimeout) { reason in
@@ -106,7 +131,7 @@ struct Discoveryd: AsyncParsableCommand {
         }
         defer { watcher.cancel() }
         do {
-            try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups).run()
+            try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups, operations: operations).run()
             return true
         } catch {
             logger.critical("Fatal error: \(error)", metadata: ["error": "\(error)"])

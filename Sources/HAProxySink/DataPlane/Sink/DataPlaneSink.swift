@@ -97,6 +97,7 @@ public actor DataPlaneSink: PlanningSink {
                 try await applyOnce(catalog, fullResync: fullResync, excluding: excluded, report: &report)
                 report.requests = client.requestCount - requestsBefore
                 report.failures += excluded.values.sorted { $0.target < $1.target }
+                report.retries = attempt
                 return report
             } catch let failure as BackendWriteFailure where excluded[failure.backend] == nil {
                 // One backend HAProxy will not take: leave it out and apply the others in a fresh transaction.
@@ -145,6 +146,7 @@ public actor DataPlaneSink: PlanningSink {
             for name in excluded.keys { plan.newBackends[name] = nil }
         }
         var keptAssignments = assignments.filter { excluded[$0.key] != nil }
+        report.slots = plan.reconcile.slotUsage(includingNewBackends: true)
         guard !plan.isNoOp else {
             snapshot = state
             assignments = plan.reconcile.assignments.merging(keptAssignments) { planned, _ in planned }
@@ -178,7 +180,7 @@ public actor DataPlaneSink: PlanningSink {
                 continue
             }
             version = outcome.configurationVersion ?? version + 1
-            record(change, in: backend, reloaded: outcome.reloaded, report: &report)
+            record(change, in: backend, reloaded: outcome.reloaded, transactional: false, report: &report)
         }
 
         if failedDirect.isEmpty {
@@ -280,7 +282,7 @@ public actor DataPlaneSink: PlanningSink {
         // Only now, with the commit accepted, do these count as done.
         report.changes += createdBackends.map { "created backend \($0)" }
         for (backend, change) in staged {
-            record(change, in: backend, reloaded: false, report: &report)
+            record(change, in: backend, reloaded: false, transactional: true, report: &report)
         }
         if outcome.reloaded { report.reloads += 1 }
         logger.info(
@@ -322,8 +324,15 @@ public actor DataPlaneSink: PlanningSink {
         }
     }
 
-    private func record(_ change: ServerChange, in backend: String, reloaded: Bool, report: inout SinkReport) {
+    private func record(
+        _ change: ServerChange,
+        in backend: String,
+        reloaded: Bool,
+        transactional: Bool,
+        report: inout SinkReport
+    ) {
         report.serversChanged += 1
+        if transactional { report.structuralChanges += 1 } else { report.runtimeChanges += 1 }
         if reloaded { report.reloads += 1 }
         report.changes.append("\(backend): \(change)")
     }

@@ -1,7 +1,8 @@
+import DiscoverydOperations
 import Foundation
 import ProviderKit
 
-/// The whole configuration file: the daemon's own sections (`tags`, `polling`, `logging`, `safety`), one section per
+/// The whole configuration file: the daemon's own sections (`tags`, `polling`, `logging`, `safety`, `metrics`), one section per
 /// registered provider kind (`azure`, `static`), and the sections the registered sinks read (`haproxy`).
 ///
 /// Load it with ``ConfigurationLoader``; every section is optional except that at least one provider
@@ -11,6 +12,7 @@ public struct DiscoverydConfiguration: Sendable, Decodable {
     public var polling = PollingSection()
     public var logging = LoggingSection()
     public var safety = SafetySection()
+    public var metrics = MetricsSection()
     /// The provider sections of the file, in registration order.
     public var providers: [ConfiguredProviders] = []
     /// The sink the file selects, with the section it reads.
@@ -24,6 +26,7 @@ public struct DiscoverydConfiguration: Sendable, Decodable {
         case polling
         case logging
         case safety
+        case metrics
     }
 
     /// Decodes with the registry and options the loader puts in `userInfo`.
@@ -52,6 +55,7 @@ public struct DiscoverydConfiguration: Sendable, Decodable {
         polling = try container.decode(PollingSection.self, forKey: AnyConfigurationKey("polling"), default: PollingSection())
         logging = try container.decode(LoggingSection.self, forKey: AnyConfigurationKey("logging"), default: LoggingSection())
         safety = try container.decode(SafetySection.self, forKey: AnyConfigurationKey("safety"), default: SafetySection())
+        metrics = try container.decode(MetricsSection.self, forKey: AnyConfigurationKey("metrics"), default: MetricsSection())
 
         guard !providers.isEmpty else {
             let choices = registry.providerKinds.map { kind in

@@ -1,19 +1,23 @@
+import DiscoverydOperations
 import Logging
 import ProviderKit
 import ServiceLifecycle
 import UnixSignals
 
 extension DaemonAssembly {
-    /// The running daemon: the discovery loop, then the SIGHUP listener, in one service group.
+    /// The running daemon: the operations listener, the discovery loop, the SIGHUP listener and the systemd
+    /// notifier, in one service group.
     ///
-    /// SIGTERM/SIGINT shut the group down gracefully in reverse order: SIGHUP handling stops first, then
-    /// the loop finishes its current cycle and returns, and `run()` returns normally.
+    /// SIGTERM/SIGINT shut the group down gracefully in reverse order: systemd hears `STOPPING=1` first,
+    /// SIGHUP handling stops, then the loop finishes its current cycle and returns, the listener closes last
+    /// (so `/healthz` answers until the loop is done), and `run()` returns normally.
     ///
     /// - Parameter hangupSignals: Each element asks for a full resync on the next cycle; the daemon
     ///   passes `UnixSignalsSequence(trapping: .sighup)`.
     public func makeServiceGroup<Signals: AsyncSequence & Sendable>(
         loop: DiscoveryLoop<ContinuousClock>,
         hangupSignals: Signals,
+        operations: DaemonOperations? = nil,
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]
     ) -> ServiceGroup where Signals.Element == UnixSignal {
         let logger = context.logger
@@ -23,7 +27,8 @@ extension DaemonAssembly {
         }
         return ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [loop, hangup],
+                services: (operations?.servicesBeforeLoop ?? []) + [loop, hangup]
+                    + (operations?.servicesAfterLoop ?? []),
                 gracefulShutdownSignals: gracefulShutdownSignals,
                 logger: logger
             )

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds discoveryd as one self-contained release binary (the Swift standard library and Foundation linked
+# statically) and packs it with the systemd unit, example configurations, README and LICENSE into a tarball.
+#
+# Usage: Scripts/package.sh [output-directory]     (default: dist/ in the repository)
+# Prints the tarball's path on the last line. Fails if the binary would need a Swift runtime library.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+out="${1:-$repo/dist}"
+# Its own build folder, so that a release build never waits on (or invalidates) the debug one in .build/.
+scratch="${DISCOVERYD_RELEASE_SCRATCH:-$repo/.build-release}"
+cd "$repo"
+
+build=(swift build -c release --product discoveryd --static-swift-stdlib --scratch-path "$scratch")
+echo "package: ${build[*]}"
+start=$SECONDS
+"${build[@]}"
+echo "package: release build took $((SECONDS - start)) s"
+binary="$("${build[@]}" --show-bin-path)/discoveryd"
+
+# Self-contained means: only the C library and its friends, which every Debian/Ubuntu/RHEL-family machine has.
+if [ "$(uname -s)" = "Linux" ]; then
+    echo "package: dynamic dependencies of the binary:"
+    ldd "$binary" | sed 's/^/package:   /'
+    if ldd "$binary" | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libicu'; then
+        echo "package: the binary needs Swift runtime libraries (above); it must link them statically" >&2
+        exit 1
+    fi
+fi
+
+version="$("$binary" --version)"
+name="discoveryd-${version}-$(uname -s | tr '[:upper:]' '[:lower:]')-$(uname -m)"
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+root="$stage/$name"
+mkdir -p "$root/bin" "$root/systemd" "$root/examples/demo"
+# Debug sections make up most of the binary; the symbol table stays, so crash backtraces keep their names.
+strip --strip-debug -o "$root/bin/discoveryd" "$binary"
+cp Packaging/systemd/discoveryd.service "$root/systemd/"
+cp Packaging/systemd/env.example "$root/systemd/"
+cp Fixtures/config/python-daemon-example.yaml "$root/examples/config.yaml"
+cp Fixtures/demo/config.yaml Fixtures/demo/instances.yaml Fixtures/demo/haproxy.cfg "$root/examples/demo/"
+cp README.md "$root/"
+if [ -f LICENSE ]; then cp LICENSE "$root/"; fi
+
+mkdir -p "$out"
+tarball="$out/$name.tar.gz"
+tar -C "$stage" -czf "$tarball" "$name"
+echo "package: binary $(stat -c %s "$binary") bytes as built, $(stat -c %s "$root/bin/discoveryd") bytes packaged" \
+    "(debug sections stripped); tarball $(stat -c %s "$tarball") bytes"
+echo "$tarball"
