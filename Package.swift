@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .target(
@@ -118,11 +119,17 @@ let package = Package(
             name: "DiscoverydTesting",
             swiftSettings: swiftSettings
         ),
+        // `swift package benchmark`: group + plan at scale (Benchmarks/GroupAndPlan, thresholds in Thresholds/).
         .executableTarget(
-            name: "discoveryd-bench",
-            dependencies: ["ProviderKit", "HAProxySink"],
-            path: "Benchmarks/discoveryd-bench",
-            swiftSettings: swiftSettings
+            name: "GroupAndPlan",
+            dependencies: [
+                "ProviderKit",
+                "HAProxySink",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/GroupAndPlan",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .testTarget(
             name: "ProviderKitTests",
