@@ -21,7 +21,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -34,7 +33,6 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -68,8 +66,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HTTPTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "AzureProviderTesting",
             dependencies: [
+                "HTTPTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -102,6 +111,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            path: "Sources/discoveryd/Daemon",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -112,6 +122,26 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/discoveryd/Command",
+            swiftSettings: swiftSettings
+        ),
+        // The README's "Adding a provider" example, compiled and tested so that it cannot drift from the API.
+        .target(
+            name: "ExampleProvider",
+            dependencies: ["ProviderKit"],
+            path: "Examples/HostsFileProvider",
+            swiftSettings: swiftSettings
+        ),
+        // A real HAProxy, loopback HTTP servers behind it and a traffic probe, for the end-to-end suites.
+        .target(
+            name: "HAProxyTesting",
+            dependencies: [
+                "HAProxySink",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -155,6 +185,8 @@ let package = Package(
                 "ProviderKitTesting",
                 "DiscoverydTesting",
                 "AzureProviderTesting",
+                "HTTPTestSupport",
+                "HAProxyTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -182,9 +214,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ExampleProviderTests",
+            dependencies: [
+                "ExampleProvider", "DiscoverydCore", "ProviderKit", "ProviderKitTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DiscoverydTests",
             dependencies: [
                 "DiscoverydCore",
+                "AzureProvider",
+                "HAProxyTesting",
                 "discoveryd",
                 "ProviderKit",
                 "ProviderKitTesting",
