@@ -60,8 +60,10 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 /// How far a run may exceed the committed thresholds (Thresholds/*.p90.json, which hold the targets)
-/// before `thresholds check` fails: nothing for time and memory, a little for allocation counts.
-let absoluteTolerances: [BenchmarkMetric: BenchmarkThresholds] = [
-    .wallClock: .init(absolute: [.p90: 0]),
-    .peakMemoryResident: .init(absolute: [.p90: 0]),
-]
+/// before `thresholds check` fails: none, since the files hold the targets themselves.
+var absoluteTolerances: [BenchmarkMetric: BenchmarkThresholds] {
+    [
+        .wallClock: .init(absolute: [.p90: 0]),
+        .peakMemoryResident: .init(absolute: [.p90: 0]),
+    ]
+}
