@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .target(
@@ -198,11 +199,17 @@ let package = Package(
             name: "DiscoverydTesting",
             swiftSettings: swiftSettings
         ),
+        // `swift package benchmark`: group + plan at scale (Benchmarks/GroupAndPlan, thresholds in Thresholds/).
         .executableTarget(
-            name: "discoveryd-bench",
-            dependencies: ["ProviderKit", "HAProxySink"],
-            path: "Benchmarks/discoveryd-bench",
-            swiftSettings: swiftSettings
+            name: "GroupAndPlan",
+            dependencies: [
+                "ProviderKit",
+                "HAProxySink",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/GroupAndPlan",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .testTarget(
             name: "ProviderKitTests",

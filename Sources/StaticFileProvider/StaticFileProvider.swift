@@ -8,11 +8,13 @@ import ProviderKit
 /// Every ``fetchInstances()`` reads the file afresh, so the answer is always the file as it is now; an invalid or
 /// missing file throws a ``StaticFileError`` and the discovery loop keeps the last good instances.
 ///
-/// ``watchForChanges(_:)`` polls, because there is no portable file-event API on Linux: each poll compares the
-/// file's real path (symlink swaps), device and inode (rename-over writes), size and modification time, and only
-/// when one of them moved reads the file and compares the bytes with what was last seen. The callback fires only
-/// for a real content change, including the file disappearing or turning invalid (the loop's fetch then throws and
-/// logs why).
+/// ``watchForChanges(_:)`` checks the file whenever the kernel reports a change in its directory (inotify on
+/// Linux, see ``DirectoryEventWatch``) and, as a safety net for what the kernel cannot see (network file
+/// systems, a watch limit reached), every ``pollInterval``; where there are no kernel notifications it polls
+/// alone. Each check compares the file's real path (symlink swaps), device and inode (rename-over writes), size
+/// and modification time, and only when one of them moved reads the file and compares the bytes with what was
+/// last seen. The callback fires only for a real content change, including the file disappearing or turning
+/// invalid (the loop's fetch then throws and logs why).
 public struct StaticFileProvider: Provider {
     public let name: String
     /// The file, absolute or relative to the current directory, as configured.
@@ -21,18 +23,23 @@ public struct StaticFileProvider: Provider {
     private let logger: Logger
     private let lastSeen = LastSeenContent()
     private let sleep: @Sendable (Duration) async throws -> Void
+    private let usesKernelNotifications: Bool
 
+    /// - Parameter pollInterval: How often the file is checked when no kernel notification arrives.
     public init(path: String, pollInterval: Duration = .milliseconds(500), logger: Logger) {
-        self.init(path: path, pollInterval: pollInterval, logger: logger) { interval in
-            try await Task.sleep(for: interval)
+        self.init(path: path, pollInterval: pollInterval, logger: logger, usesKernelNotifications: true) {
+            interval in try await Task.sleep(for: interval)
         }
     }
 
-    /// - Parameter sleep: Waits between polls; injectable so tests can drive polls without real time.
+    /// - Parameters:
+    ///   - usesKernelNotifications: False to poll alone, as on systems without inotify.
+    ///   - sleep: Waits between polls when polling alone; injectable so tests can drive polls without real time.
     init(
         path: String,
         pollInterval: Duration,
         logger: Logger,
+        usesKernelNotifications: Bool = false,
         sleep: @escaping @Sendable (Duration) async throws -> Void
     ) {
         self.name = "static:\(path)"
@@ -42,6 +49,7 @@ public struct StaticFileProvider: Provider {
         logger[metadataKey: "provider"] = .string("static:\(path)")
         self.logger = logger
         self.sleep = sleep
+        self.usesKernelNotifications = usesKernelNotifications
     }
 
     public func fetchInstances() async throws -> [Instance] {
@@ -60,10 +68,8 @@ public struct StaticFileProvider: Provider {
     public func watchForChanges(_ changed: @escaping @Sendable () -> Void) async throws {
         var poller = FileChangePoller(path: path, lastSeen: lastSeen)
         lastSeen.recordIfUnknown(ObservedContent.read(atPath: path))
-        logger.debug("Watching file for changes", metadata: ["pollInterval": "\(pollInterval)"])
         defer { logger.debug("Stopped watching file") }
-        // Poll once before the first wait: the file may have changed since the loop's first fetch.
-        while !Task.isCancelled {
+        let check = { (poller: inout FileChangePoller) in
             switch poller.poll() {
             case .unchanged:
                 break
@@ -73,6 +79,36 @@ public struct StaticFileProvider: Provider {
                 logger.info("File content changed; refreshing")
                 changed()
             }
+        }
+        #if canImport(Glibc)
+        if usesKernelNotifications {
+            if let events = DirectoryEventWatch(path: path, safetyInterval: pollInterval) {
+                logger.debug("Watching file with inotify", metadata: ["pollInterval": "\(pollInterval)"])
+                defer { events.stop() }
+                // Check once before the first event: the file may have changed since the loop's first fetch.
+                check(&poller)
+                for await _ in events.wakeUps {
+                    if Task.isCancelled { return }
+                    events.rewatch()
+                    check(&poller)
+                }
+                if Task.isCancelled { return }
+                logger.notice("The inotify watch on this file's directory failed; polling instead")
+            } else {
+                logger.notice(
+                    """
+                    The kernel refused an inotify watch on this file's directory (it is missing, or the inotify \
+                    limit is reached); polling instead
+                    """,
+                    metadata: ["pollInterval": "\(pollInterval)"]
+                )
+            }
+        }
+        #endif
+        logger.debug("Watching file by polling", metadata: ["pollInterval": "\(pollInterval)"])
+        // Poll once before the first wait: the file may have changed since the loop's first fetch.
+        while !Task.isCancelled {
+            check(&poller)
             do {
                 try await sleep(pollInterval)
             } catch is CancellationError {

@@ -197,6 +197,102 @@ struct LiveReloadTests {
     }
 }
 
+#if os(Linux)
+/// The watcher on inotify alone: the safety-net poll is an hour away, so only a kernel notification can deliver
+/// these callbacks within the tests' bounded waits.
+@Suite("Kernel change notifications", .timeLimit(.minutes(1)))
+struct KernelNotificationTests {
+    private func provider(_ path: String) -> StaticFileProvider {
+        StaticFileProvider(path: path, pollInterval: .seconds(3600), logger: quietLogger)
+    }
+
+    @Test("An in-place edit is announced without waiting for a poll")
+    func inPlaceEdit() async throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(fleetV1, to: "fleet.yaml")
+        let provider = provider(path)
+        _ = try await provider.fetchInstances()
+
+        try await withWatcher(provider) { changes in
+            try directory.write(fleetV2, to: "fleet.yaml")
+            try await changes.next()
+            #expect(try await provider.fetchInstances().count == 3)
+        }
+    }
+
+    @Test("An atomic save (rename over the file) is announced")
+    func atomicSave() async throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(fleetV1, to: "fleet.yaml")
+        let provider = provider(path)
+        _ = try await provider.fetchInstances()
+
+        try await withWatcher(provider) { changes in
+            try directory.replaceAtomically("fleet.yaml", with: fleetV2)
+            try await changes.next()
+            #expect(try await provider.fetchInstances().count == 3)
+            // The watch is on the directory, so the new file's later edits are seen as well.
+            try directory.replaceAtomically("fleet.yaml", with: fleetV1)
+            try await changes.next()
+            #expect(try await provider.fetchInstances().count == 2)
+        }
+    }
+
+    @Test("A ConfigMap-style symlink swap to another directory is announced, and so are edits there")
+    func symlinkSwap() async throws {
+        let directory = try TemporaryDirectory()
+        let targets = try TemporaryDirectory()
+        let v1 = try targets.write(fleetV1, to: "v1.yaml")
+        let v2 = try targets.write(fleetV2, to: "v2.yaml")
+        try directory.pointSymlink("fleet.yaml", at: v1)
+        let provider = provider(directory.file("fleet.yaml"))
+        _ = try await provider.fetchInstances()
+
+        try await withWatcher(provider) { changes in
+            try directory.pointSymlink("fleet.yaml", at: v2)
+            try await changes.next()
+            #expect(try await provider.fetchInstances().count == 3)
+            // An edit of the target, in a directory other than the link's.
+            try targets.write(fleetV1, to: "v2.yaml")
+            try await changes.next()
+            #expect(try await provider.fetchInstances().count == 2)
+        }
+    }
+
+    @Test("Rewriting the same bytes is not announced; the next real edit is")
+    func sameBytesThenEdit() async throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(fleetV1, to: "fleet.yaml")
+        let provider = provider(path)
+        _ = try await provider.fetchInstances()
+
+        try await withWatcher(provider) { changes in
+            try directory.replaceAtomically("fleet.yaml", with: fleetV1)
+            try directory.write(fleetV2, to: "fleet.yaml")
+            try await changes.next()
+            #expect(changes.count == 1)
+        }
+    }
+
+    @Test("The file removed and written again is announced both times")
+    func removedAndRestored() async throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(fleetV1, to: "fleet.yaml")
+        let provider = provider(path)
+        _ = try await provider.fetchInstances()
+
+        try await withWatcher(provider) { changes in
+            try FileManager.default.removeItem(atPath: path)
+            try await changes.next()
+            await #expect(throws: StaticFileError.self) { try await provider.fetchInstances() }
+            try directory.write(fleetV2, to: "fleet.yaml")
+            try await changes.next()
+            #expect(try await provider.fetchInstances().count == 3)
+        }
+    }
+}
+#endif
+
 /// Runs the provider's watcher while `body` edits the file and waits for its callbacks.
 private func withWatcher(
     _ provider: StaticFileProvider,

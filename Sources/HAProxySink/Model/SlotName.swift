@@ -8,7 +8,28 @@ public enum SlotName {
     /// because someone added `srv9999999` by hand would be worse than leaving it alone.
     public static let maximumIndex = 1_000_000
 
-    public static func name(forIndex index: Int) -> String { "srv\(index)" }
+    public static func name(forIndex index: Int) -> String {
+        // Called for every slot of every plan. Up to 12 digits the name fits Swift's 15-byte small-string form,
+        // and building it from bytes allocates nothing, where interpolation allocates a buffer for each name.
+        guard index > 0, index < 1_000_000_000_000 else { return "srv\(index)" }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { buffer in
+            var digits = 0
+            var rest = index
+            while rest > 0 {
+                digits += 1
+                rest /= 10
+            }
+            buffer[0] = UInt8(ascii: "s")
+            buffer[1] = UInt8(ascii: "r")
+            buffer[2] = UInt8(ascii: "v")
+            rest = index
+            for position in stride(from: 2 + digits, to: 2, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<(3 + digits)]), as: UTF8.self)
+        }
+    }
 
     /// The 1-based index of a canonical slot name (`srv7` → 7); `nil` for anything else (`srv07`, `srv0`, `web1`).
     public static func index(of name: String) -> Int? {

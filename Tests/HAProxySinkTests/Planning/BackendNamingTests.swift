@@ -88,7 +88,7 @@ struct BackendNamingTests {
 
 @Suite("Slot names")
 struct SlotNameTests {
-    @Test(arguments: [("srv1", 1), ("srv10", 10), ("srv1000000", 1_000_000)])
+    @Test(arguments: [("srv1", 1), ("srv9", 9), ("srv10", 10), ("srv909", 909), ("srv1000000", 1_000_000)])
     func parsesCanonicalSlotNames(name: String, index: Int) {
         #expect(SlotName.index(of: name) == index)
         #expect(SlotName.name(forIndex: index) == name)
