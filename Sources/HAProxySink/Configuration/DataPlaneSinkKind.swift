@@ -56,7 +56,7 @@ public enum DataPlaneSinkKind: SinkKind {
     }
 
     public static func planOffline(_ catalog: ServiceCatalog, section: HAProxySection?) throws -> (any SinkPlan)? {
-        try HAProxySection.planOffline(catalog, section: section)
+        HAProxyPlan(try HAProxySection.planOffline(catalog, section: section), catalog: catalog, mechanism: .dataPlane)
     }
 }
 

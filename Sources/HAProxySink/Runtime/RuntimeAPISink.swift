@@ -99,6 +99,17 @@ public actor RuntimeAPISink: PlanningSink {
         return snapshot.plannerView.filter { settings.naming.isManaged(backendName: $0.key) }
     }
 
+    /// The plan as this sink carries it out: runtime writes only, a missing backend as an error with the
+    /// haproxy.cfg lines to add (``HAProxyPlan/applyWouldFail``), never a reload.
+    public func planChanges(for catalog: ServiceCatalog) async throws -> any SinkPlan {
+        let plan = ReconcilePlanner(settings: settings).plan(
+            catalog: catalog,
+            actual: try await readManagedBackends(),
+            previousAssignments: assignments
+        )
+        return HAProxyPlan(plan, catalog: catalog, mechanism: .runtimeAPI(settings))
+    }
+
     private func logNewWarnings(_ warnings: [PlanWarning]) {
         let current = Set(warnings)
         for warning in warnings where !lastWarnings.contains(warning) {

@@ -11,13 +11,21 @@ struct Discoveryd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "discoveryd",
         abstract: "Keeps HAProxy backends in step with Azure VMs/VMSS or a static instance file.",
+        // The subcommand is optional: without one, the daemon runs.
+        usage: """
+            discoveryd [--config <config>] [--validate | --once]
+              discoveryd <subcommand> [<options>]
+            """,
         discussion: """
             Without a flag, runs until SIGTERM or SIGINT (the current cycle finishes first). \
             SIGHUP asks for a full resync on the next cycle. Logs go to stderr.
             """,
-        version: DiscoverydVersion.current,
+        // No `version:` here: ArgumentParser would list `--version` in every subcommand's help too.
         subcommands: [Plan.self, Adopt.self]
     )
+
+    @Flag(help: "Show the version.")
+    var version = false
 
     @OptionGroup var options: ConfigFileOptions
 
@@ -34,6 +42,10 @@ struct Discoveryd: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if version {
+            print(DiscoverydVersion.current)
+            return
+        }
         let configuration = try options.load()
         if validateOnly {
             print("\(options.config): OK: \(configuration.summary)")
