@@ -33,6 +33,10 @@ public enum RuntimeAPISinkKind: SinkKind {
     /// Offline, HAProxy is taken to declare every backend as the sink needs it (the `server-template` of
     /// base free slots that `plan` prints for a missing backend): the plan shows the runtime writes that
     /// follow, never a backend to create or a reload.
+    public static func checkLocally(_ section: HAProxySection?) -> [LocalCheck] {
+        HAProxySection.localChecks(section, usesRuntimeAPI: true)
+    }
+
     public static func planOffline(_ catalog: ServiceCatalog, section: HAProxySection?) throws -> (any SinkPlan)? {
         let settings = try HAProxySinkSettings(section ?? HAProxySection())
         let planner = ReconcilePlanner(settings: settings)

@@ -48,7 +48,7 @@ struct Discoveryd: AsyncParsableCommand {
         }
         let configuration = try options.load()
         if validateOnly {
-            print("\(options.config): OK: \(configuration.summary)")
+            try await validateLocally(configuration)
             return
         }
 
@@ -79,6 +79,20 @@ struct Discoveryd: AsyncParsableCommand {
         if !succeeded {
             throw ExitCode.failure
         }
+    }
+
+    /// `--validate`: the file decoded; now every local file it names is read and checked. One line on
+    /// stdout listing what was checked, or each failure on stderr and exit status 1.
+    private func validateLocally(_ configuration: DiscoverydConfiguration) async throws {
+        let checks = await configuration.checkLocally()
+        let failed = checks.filter { $0.outcome == .failed }
+        guard failed.isEmpty else {
+            for check in failed { StandardError.print("discoveryd: \(options.config): \(check)") }
+            throw ExitCode.failure
+        }
+        var line = "\(options.config): OK: \(configuration.summary)"
+        if !checks.isEmpty { line += "; checked " + checks.map(\.description).joined(separator: ", ") }
+        print(line)
     }
 
     private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>) async -> Bool {
