@@ -85,3 +85,30 @@ extension CommandLineTests {
         #expect(!result.stderr.contains("secret"))
     }
 }
+
+/// `--validate --connect`: each provider and the sink tried once, read-only, one line each.
+extension CommandLineTests {
+    @Test("--validate --connect lists the provider's instances and reports a sink it cannot reach, exit 1")
+    func validateConnect() throws {
+        let directory = try validationDirectory(config: "", files: ["fleet.yaml": Self.fleet])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("no-haproxy.sock").path
+        try "static: {path: fleet.yaml}\nhaproxy: {runtime_socket: \(socket)}\nlogging: {level: error}\n"
+            .write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+
+        let result = try binary.run(["--validate", "--connect", "-c", directory.appendingPathComponent("config.yaml").path])
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(result.stdout)")
+        #expect(lines.dropFirst().first == "provider static:\(directory.path)/fleet.yaml: listed 1 instances")
+        #expect(lines.last?.hasPrefix("sink HAProxy Runtime API: failed: ") == true)
+        #expect(lines.last?.contains(socket) == true)
+    }
+
+    @Test("--connect without --validate is refused")
+    func connectNeedsValidate() throws {
+        let result = try binary.run(["--connect", "-c", "Fixtures/demo/config.yaml"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--connect goes with --validate"))
+    }
+}

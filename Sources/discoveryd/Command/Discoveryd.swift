@@ -32,12 +32,18 @@ struct Discoveryd: AsyncParsableCommand {
     @Flag(name: .customLong("validate"), help: "Check the configuration file, print a one-line summary and exit.")
     var validateOnly = false
 
+    @Flag(help: "With --validate: also try each provider and the sink once, read-only, one line each.")
+    var connect = false
+
     @Flag(help: "Run one cycle with a full resync and exit; non-zero if anything failed.")
     var once = false
 
     func validate() throws {
         if validateOnly && once {
             throw ValidationError("--validate and --once cannot be combined")
+        }
+        if connect && !validateOnly {
+            throw ValidationError("--connect goes with --validate: discoveryd --validate --connect -c FILE")
         }
     }
 
@@ -93,6 +99,14 @@ struct Discoveryd: AsyncParsableCommand {
         var line = "\(options.config): OK: \(configuration.summary)"
         if !checks.isEmpty { line += "; checked " + checks.map(\.description).joined(separator: ", ") }
         print(line)
+        guard connect else { return }
+
+        LoggingBootstrap.bootstrap(configuration.logging)
+        let context = LoggerName.wiringContext()
+        let results = await ConnectionCheck(assembly: DaemonAssembly(configuration: configuration, context: context)).run()
+        await context.shutdown.run()
+        for result in results { print(result) }
+        if results.contains(where: { !$0.succeeded }) { throw ExitCode.failure }
     }
 
     private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>) async -> Bool {
