@@ -87,7 +87,7 @@ struct CommandLineTests {
     func help() throws {
         let root = try binary.run(["--help"])
         #expect(root.status == 0)
-        #expect(root.stdout.contains("USAGE: discoveryd [--config <config>] [--validate | --once]\n"))
+        #expect(root.stdout.contains("USAGE: discoveryd [--config <config>] [--validate [--connect] | --once]\n"))
         #expect(root.stdout.contains("discoveryd <subcommand> [<options>]"))
         #expect(root.stdout.contains("--version"))
         let plan = try binary.run(["plan", "--help"])

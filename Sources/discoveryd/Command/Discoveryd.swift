@@ -13,7 +13,7 @@ struct Discoveryd: AsyncParsableCommand {
         abstract: "Keeps HAProxy backends in step with Azure VMs/VMSS or a static instance file.",
         // The subcommand is optional: without one, the daemon runs.
         usage: """
-            discoveryd [--config <config>] [--validate | --once]
+            discoveryd [--config <config>] [--validate [--connect] | --once]
               discoveryd <subcommand> [<options>]
             """,
         discussion: """
