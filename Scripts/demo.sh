@@ -144,7 +144,11 @@ fi
 for endpoint in 127.0.0.1:$runtime_port 127.0.0.1:$web_port 127.0.0.1:19090 127.0.0.11:8080 127.0.0.15:8080; do
     port_free "${endpoint%:*}" "${endpoint#*:}" || fail "$endpoint is in use; stop what listens there first"
 done
-(cd "$repo" && swift build --product discoveryd 2>&1 | tail -n 3) || fail "swift build failed"
+say "building (a first build takes several minutes; swift build's progress follows)"
+# pipefail makes a failed build fail the pipeline; each progress line is indented as it comes (portable,
+# unlike sed's unbuffered flag).
+(cd "$repo" && swift build --product discoveryd 2>&1 | while IFS= read -r line; do say "$line"; done) \
+    || fail "swift build failed"
 discoveryd="$(cd "$repo" && swift build --show-bin-path)/discoveryd"
 [ -x "$discoveryd" ] || fail "no discoveryd binary at $discoveryd"
 

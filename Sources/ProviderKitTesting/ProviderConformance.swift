@@ -81,8 +81,14 @@ public struct ProviderConformance: Sendable {
         }
 
         if let injectFailure {
+            // Only the fetch may throw: a failure to inject proves nothing about the provider.
             do {
                 try await injectFailure()
+            } catch {
+                violations.append("injectFailure threw \(error) before the fetch could be tried; fix the test setup")
+                throw ProviderConformanceError(provider: name, violations: violations)
+            }
+            do {
                 let instances = try await provider.fetchInstances()
                 violations.append(
                     "fetch after an injected failure returned \(instances.count) instance(s) instead of throwing; "

@@ -11,7 +11,12 @@ extension CommandLineTests {
 
         let plan = try binary.run(["plan", "--offline", "-c", path])
         #expect(plan.status == 0, "stderr: \(plan.stderr)")
-        #expect(plan.stdout.hasPrefix("plan against an empty HAProxy (offline): 7 instances from 1 provider, 2 services"))
+        #expect(
+            plan.stdout.hasPrefix(
+                "plan against an empty HAProxy (offline): 7 instances from 1 provider: 5 served, 1 stopped, 1 untagged; "
+                    + "2 services"
+            )
+        )
         #expect(plan.stdout.contains("azure-web-8080-local"))
         #expect(plan.stdout.contains("azure-api-9090-local"))
 

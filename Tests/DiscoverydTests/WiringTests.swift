@@ -134,15 +134,20 @@ struct WiringTests {
         await shutdown.run()
     }
 
-    @Test("plan --offline plans every service into new backends, writing nothing")
+    @Test("plan --offline with the Runtime API sink fills the slots haproxy.cfg declares, writing nothing")
     func offlinePlan() async throws {
         let configuration = try load("static: {path: instances.yaml}\nhaproxy: {runtime_socket: /run/haproxy.sock}\n")
         let changePlan = try await DaemonAssembly(configuration: configuration, context: context).plan(offline: true)
-        let plan = try #require(changePlan.plan as? ReconcilePlan)
+        let plan = try #require(changePlan.plan as? HAProxyPlan).plan
         #expect(plan.backends.map(\.backendName) == ["azure-api-9090-local", "azure-web-8080-local"])
-        #expect(plan.backends.allSatisfy { $0.isNewBackend })
+        #expect(plan.backends.allSatisfy { !$0.isNewBackend && $0.structuralChanges.isEmpty })
         #expect(plan.counts.slotsUsed == 5)
-        #expect(changePlan.header == "plan against an empty HAProxy (offline): 7 instances from 1 provider, 2 services")
+        #expect(!changePlan.plan.applyWouldFail)
+        #expect(
+            changePlan.header
+                == "plan against haproxy.cfg declaring each backend with 10 free slots (offline): 7 instances from "
+                + "1 provider: 5 served, 1 stopped, 1 untagged; 2 services"
+        )
     }
 
     @Test("shutdown actions run once, last registered first")

@@ -24,6 +24,8 @@ struct DiscoveryLoopTests {
             #expect(harness.nextDelay == .seconds(30))
 
             harness.clock.advance(by: .seconds(29))
+            // Give a loop that woke too early the chance to fetch before counting.
+            await letOtherTasksRun()
             #expect(await provider.fetchCount == 1)
             harness.clock.advance(by: .seconds(1))
             await harness.clock.waitForSleepCalls(atLeast: 2)
@@ -254,6 +256,7 @@ struct DiscoveryLoopTests {
             for _ in 0..<5 { await provider.triggerChange() }
             await provider.releaseFetches()
             await harness.clock.waitForSleepCalls(atLeast: 3)
+            await letOtherTasksRun()
             #expect(await provider.fetchCount == 3)
             #expect(await harness.sink.attempts.count == 3)
             #expect(harness.nextDelay == .seconds(30))
@@ -329,6 +332,8 @@ struct DiscoveryLoopTests {
         try await harness.running { _ in
             await providers[0].waitForFetches(atLeast: 1)
             await providers[1].waitForFetches(atLeast: 1)
+            // A loop without the limit would start the third fetch now: let it, before counting.
+            await letOtherTasksRun()
             #expect(await providers[2].fetchCount == 0, "the third fetch waits for a free slot")
             await providers[1].releaseFetches()
             await providers[2].waitForFetches(atLeast: 1)
@@ -360,4 +365,10 @@ struct DiscoveryLoopTests {
         #expect(error?.message.contains("azure:sub") == true)
         #expect(throws: DiscoveryError.noProviders()) { try LoopHarness(providers: []) }
     }
+}
+
+/// Yields many times so that every task that can run does, before a test asserts that something did
+/// *not* happen (a fetch beyond the limit, an early cycle): without it such an assert passes vacuously.
+func letOtherTasksRun() async {
+    for _ in 0..<500 { await Task.yield() }
 }

@@ -19,6 +19,17 @@ struct ProviderConformanceTests {
         #expect(await provider.fetchCount == 4)
     }
 
+    @Test("an injectFailure that throws is a setup error, never a pass of the \"fetch must throw\" check")
+    func throwingInjectionIsNotAPass() async throws {
+        struct SetupFailed: Error {}
+        let provider = SwallowingProvider(instances: instances)
+        let error = try #require(await #expect(throws: ProviderConformanceError.self) {
+            try await ProviderConformance(provider: provider) { throw SetupFailed() }.run()
+        })
+        #expect(error.violations.count == 1)
+        #expect(error.violations.first?.contains("injectFailure threw") == true)
+    }
+
     @Test("a provider that returns an empty list instead of throwing fails the suite")
     func emptyInsteadOfThrowing() async throws {
         let provider = SwallowingProvider(instances: instances)

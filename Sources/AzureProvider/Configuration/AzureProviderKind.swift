@@ -10,6 +10,17 @@ public enum AzureProviderKind: ProviderKind {
         try AzureProvider.make(AzureProviderConfiguration(section, tagNames: context.tagNames), logger: context.logger(for: "azure"))
     }
 
+    /// The CA file, when set, must hold PEM certificates; nothing else of the section is local.
+    public static func checkLocally(_ section: AzureSection) async -> [LocalCheck] {
+        guard let caFile = section.caFile else { return [] }
+        do {
+            _ = try ClientsByCAFile.tlsConfiguration(caFile: caFile)
+            return [LocalCheck("azure.ca_file \(caFile)", .passed, "PEM certificates")]
+        } catch {
+            return [LocalCheck("azure.ca_file \(caFile)", .failed, "\(error)")]
+        }
+    }
+
     public static func summary(of section: AzureSection) -> String {
         "\(section.subscriptionIDs.count) Azure subscription\(section.subscriptionIDs.count == 1 ? "" : "s")"
     }

@@ -55,8 +55,12 @@ public enum DataPlaneSinkKind: SinkKind {
             + section.serverSlots.summary
     }
 
+    public static func checkLocally(_ section: HAProxySection?) -> [LocalCheck] {
+        HAProxySection.localChecks(section, usesRuntimeAPI: false)
+    }
+
     public static func planOffline(_ catalog: ServiceCatalog, section: HAProxySection?) throws -> (any SinkPlan)? {
-        try HAProxySection.planOffline(catalog, section: section)
+        HAProxyPlan(try HAProxySection.planOffline(catalog, section: section), catalog: catalog, mechanism: .dataPlane)
     }
 }
 

@@ -30,8 +30,28 @@ public enum RuntimeAPISinkKind: SinkKind {
         return "HAProxy Runtime API at \(socket); \(section.serverSlots.summary)"
     }
 
+    /// Offline, HAProxy is taken to declare every backend as the sink needs it (the `server-template` of
+    /// base free slots that `plan` prints for a missing backend): the plan shows the runtime writes that
+    /// follow, never a backend to create or a reload.
+    public static func checkLocally(_ section: HAProxySection?) -> [LocalCheck] {
+        HAProxySection.localChecks(section, usesRuntimeAPI: true)
+    }
+
     public static func planOffline(_ catalog: ServiceCatalog, section: HAProxySection?) throws -> (any SinkPlan)? {
-        try HAProxySection.planOffline(catalog, section: section)
+        let settings = try HAProxySinkSettings(section ?? HAProxySection())
+        let planner = ReconcilePlanner(settings: settings)
+        var declared: [String: [ServerState]] = [:]
+        for backend in planner.plan(catalog: catalog, actual: [:]).backends {
+            declared[backend.backendName] = (1...max(1, settings.slotPolicy.base)).map {
+                ServerState.placeholder(name: "\(SlotName.prefix)\($0)", weight: settings.serverSettings.weight)
+            }
+        }
+        return HAProxyPlan(
+            planner.plan(catalog: catalog, actual: declared),
+            catalog: catalog,
+            mechanism: .runtimeAPI(settings),
+            offlineTarget: "haproxy.cfg declaring each backend with \(settings.slotPolicy.base) free slots (offline)"
+        )
     }
 
     static func runtimeClient(socket: RuntimeSocketAddress, timeoutSeconds: Double) -> RuntimeAPIClient {

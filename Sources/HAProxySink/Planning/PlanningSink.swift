@@ -30,15 +30,47 @@ extension PlanningSink {
 }
 
 extension PlanningSink {
-    /// `discoveryd plan` sees HAProxy's plan through ProviderKit's ``ChangePlanningSink``.
+    /// `discoveryd plan` sees HAProxy's plan through ProviderKit's ``ChangePlanningSink``, described the
+    /// way the Data Plane API carries it out; the Runtime API sink describes its own.
     public func planChanges(for catalog: ServiceCatalog) async throws -> any SinkPlan {
-        try await planAgainstActualState(catalog)
+        HAProxyPlan(try await planAgainstActualState(catalog), catalog: catalog, mechanism: .dataPlane)
     }
 }
 
-extension ReconcilePlan: SinkPlan {
-    public var text: String { PlanRenderer.text(self) }
-    public func json() throws -> String { try PlanRenderer.json(self) }
+/// A ``ReconcilePlan`` as `discoveryd plan` shows it: described for the sink that would carry it out, with
+/// the instances named.
+public struct HAProxyPlan: SinkPlan, Hashable {
+    public var plan: ReconcilePlan
+    public var mechanism: PlanRenderer.Mechanism
+    public var names: InstanceNames
+    public var offlineTarget: String?
+
+    public init(
+        _ plan: ReconcilePlan,
+        catalog: ServiceCatalog,
+        mechanism: PlanRenderer.Mechanism,
+        offlineTarget: String? = nil
+    ) {
+        self.plan = plan
+        self.mechanism = mechanism
+        self.names = InstanceNames(catalog)
+        self.offlineTarget = offlineTarget
+    }
+
+    public var text: String { PlanRenderer.text(plan, mechanism: mechanism, names: names) }
+
+    public func naming(_ instances: [Instance]) -> any SinkPlan {
+        var named = self
+        named.names.add(instances)
+        return named
+    }
+    public func json() throws -> String { try PlanRenderer.json(plan) }
+
+    /// The Runtime API sink fails on a backend HAProxy lacks; the Data Plane sink creates it.
+    public var applyWouldFail: Bool {
+        guard case .runtimeAPI = mechanism else { return false }
+        return plan.backends.contains(where: \.isNewBackend)
+    }
 }
 
 extension PlanningSink {

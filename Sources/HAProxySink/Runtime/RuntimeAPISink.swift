@@ -169,6 +169,17 @@ public actor RuntimeAPISink: PlanningSink {
         return ServiceFailure(target: backend.backendName, service: backend.serviceKey, message: error.description)
     }
 
+    /// The plan as this sink carries it out: runtime writes only, a missing backend as an error with the
+    /// haproxy.cfg lines to add (``HAProxyPlan/applyWouldFail``), never a reload.
+    public func planChanges(for catalog: ServiceCatalog) async throws -> any SinkPlan {
+        let plan = ReconcilePlanner(settings: settings).plan(
+            catalog: catalog,
+            actual: try await readManagedBackends(),
+            previousAssignments: assignments
+        )
+        return HAProxyPlan(plan, catalog: catalog, mechanism: .runtimeAPI(settings))
+    }
+
     private func logNewWarnings(_ warnings: [PlanWarning]) {
         for warning in planWarnings.newWarnings(warnings) {
             logger.warning("\(warning)")

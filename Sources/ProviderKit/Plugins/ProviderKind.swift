@@ -25,8 +25,13 @@ public protocol ProviderKind: Sendable {
 
     /// What the section watches, for `--validate` and the startup log, e.g. `2 Azure subscriptions`.
     static func summary(of section: Section) -> String
+
+    /// Reads and checks every local file the section names (instance files, CA files), connecting to
+    /// nothing, for `--validate`. A failure is a ``LocalCheck`` with outcome `.failed`, never a throw.
+    static func checkLocally(_ section: Section) async -> [LocalCheck]
 }
 
 extension ProviderKind {
     public static func isConfigured(_ section: Section) -> Bool { true }
+    public static func checkLocally(_ section: Section) async -> [LocalCheck] { [] }
 }

@@ -31,9 +31,14 @@ public protocol SinkKind: Sendable {
     /// The plan a cycle would carry out against an empty target, for `plan --offline`: it needs no sink
     /// settings (a missing section plans with the defaults) and touches nothing. `nil` when the sink cannot plan.
     static func planOffline(_ catalog: ServiceCatalog, section: Section?) throws -> (any SinkPlan)?
+
+    /// Reads and checks every local file or path the section names (CA files, the runtime socket),
+    /// connecting to nothing, for `--validate`.
+    static func checkLocally(_ section: Section?) -> [LocalCheck]
 }
 
 extension SinkKind {
     public static func validate(_ section: Section?) throws {}
     public static func planOffline(_ catalog: ServiceCatalog, section: Section?) throws -> (any SinkPlan)? { nil }
+    public static func checkLocally(_ section: Section?) -> [LocalCheck] { [] }
 }

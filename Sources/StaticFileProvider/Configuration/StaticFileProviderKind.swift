@@ -1,3 +1,4 @@
+import Logging
 import ProviderKit
 
 /// `static:` — one ``StaticFileProvider`` per file; the section is one mapping or a list of them.
@@ -22,6 +23,24 @@ public enum StaticFileProviderKind: ProviderKind {
 
     public static func makeProviders(from section: Section, context: WiringContext) throws -> [any Provider] {
         section.files.map { StaticFileProvider(path: $0.resolvedPath, logger: context.logger(for: "static")) }
+    }
+
+    /// Loads each file as a cycle would: a missing file or a typo inside fails here, naming file and line.
+    public static func checkLocally(_ section: Section) async -> [LocalCheck] {
+        var checks: [LocalCheck] = []
+        for file in section.files {
+            let subject = "static file \(file.resolvedPath)"
+            do {
+                let instances = try await StaticFileProvider(
+                    path: file.resolvedPath,
+                    logger: Logger(label: "discoveryd.validate") { _ in SwiftLogNoOpLogHandler() }
+                ).fetchInstances()
+                checks.append(LocalCheck(subject, .passed, "\(instances.count) instance\(instances.count == 1 ? "" : "s")"))
+            } catch {
+                checks.append(LocalCheck(subject, .failed, "\(error)"))
+            }
+        }
+        return checks
     }
 
     public static func summary(of section: Section) -> String {

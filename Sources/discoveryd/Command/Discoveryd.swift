@@ -16,18 +16,29 @@ struct Discoveryd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "discoveryd",
         abstract: "Keeps HAProxy backends in step with Azure VMs/VMSS or a static instance file.",
+        // The subcommand is optional: without one, the daemon runs.
+        usage: """
+            discoveryd [--config <config>] [--validate [--connect] | --once]
+              discoveryd <subcommand> [<options>]
+            """,
         discussion: """
             Without a flag, runs until SIGTERM or SIGINT (the current cycle finishes first). \
             SIGHUP asks for a full resync on the next cycle. Logs go to stderr.
             """,
-        version: DiscoverydVersion.current,
+        // No `version:` here: ArgumentParser would list `--version` in every subcommand's help too.
         subcommands: [Plan.self, Adopt.self]
     )
+
+    @Flag(help: "Show the version.")
+    var version = false
 
     @OptionGroup var options: ConfigFileOptions
 
     @Flag(name: .customLong("validate"), help: "Check the configuration file, print a one-line summary and exit.")
     var validateOnly = false
+
+    @Flag(help: "With --validate: also try each provider and the sink once, read-only, one line each.")
+    var connect = false
 
     @Flag(help: "Run one cycle with a full resync and exit; non-zero if anything failed.")
     var once = false
@@ -39,12 +50,19 @@ struct Discoveryd: AsyncParsableCommand {
         if validateOnly && once {
             throw ValidationError("--validate and --once cannot be combined")
         }
+        if connect && !validateOnly {
+            throw ValidationError("--connect goes with --validate: discoveryd --validate --connect -c FILE")
+        }
     }
 
     func run() async throws {
+        if version {
+            print(DiscoverydVersion.current)
+            return
+        }
         let configuration = try options.load()
         if validateOnly {
-            print("\(options.config): OK: \(configuration.summary)")
+            try await validateLocally(configuration)
             return
         }
 
@@ -95,6 +113,28 @@ struct Discoveryd: AsyncParsableCommand {
         )
         MetricsSystem.bootstrap(DaemonOperations.metricsFactory(registry: operations.registry))
         return operations
+    }
+
+    /// `--validate`: the file decoded; now every local file it names is read and checked. One line on
+    /// stdout listing what was checked, or each failure on stderr and exit status 1.
+    private func validateLocally(_ configuration: DiscoverydConfiguration) async throws {
+        let checks = await configuration.checkLocally()
+        let failed = checks.filter { $0.outcome == .failed }
+        guard failed.isEmpty else {
+            for check in failed { StandardError.print("discoveryd: \(options.config): \(check)") }
+            throw ExitCode.failure
+        }
+        var line = "\(options.config): OK: \(configuration.summary)"
+        if !checks.isEmpty { line += "; checked " + checks.map(\.description).joined(separator: ", ") }
+        print(line)
+        guard connect else { return }
+
+        LoggingBootstrap.bootstrap(configuration.logging)
+        let context = LoggerName.wiringContext()
+        let results = await ConnectionCheck(assembly: DaemonAssembly(configuration: configuration, context: context)).run()
+        await context.shutdown.run()
+        for result in results { print(result) }
+        if results.contains(where: { !$0.succeeded }) { throw ExitCode.failure }
     }
 
     private func runOnce(_ loop: DiscoveryLoop<ContinuousClock>) async -> Bool {

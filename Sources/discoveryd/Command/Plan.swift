@@ -7,7 +7,8 @@ extension Discoveryd {
     /// `discoveryd plan`: what a cycle would change, without changing anything.
     struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the backends, slots and servers a cycle would change, without writing anything."
+            abstract: "Print the backends, slots and servers a cycle would change, without writing anything.",
+            discussion: "Exits with status 1 when applying the plan now would fail (a backend the sink cannot create)."
         )
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -17,7 +18,12 @@ extension Discoveryd {
 
         @OptionGroup var options: ConfigFileOptions
 
-        @Flag(help: "Plan against an empty HAProxy without connecting to it; needs no sink settings.")
+        @Flag(
+            help: """
+                Plan without connecting to HAProxy: against an empty one for the Data Plane API, against the \
+                backends haproxy.cfg must declare for the Runtime API. Needs no sink settings.
+                """
+        )
         var offline = false
 
         @Flag(help: "Plan even when the answer would drain more live servers than safety.max_drain_fraction allows.")
@@ -52,6 +58,8 @@ extension Discoveryd {
             case .json:
                 print(try changePlan.plan.json())
             }
+            // The plan is shown either way; the exit status says whether applying it would fail.
+            if changePlan.plan.applyWouldFail { throw ExitCode.failure }
         }
     }
 }

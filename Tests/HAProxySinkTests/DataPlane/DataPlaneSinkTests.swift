@@ -394,10 +394,15 @@ struct DataPlaneSinkTests {
                 .service("cache", port: 6379, addresses(2, from: 40))
 
             let restarted = try h.freshSink()
-            let plan = try await restarted.plan(next.catalog)
             let writesBefore = h.api.writes.count
             let versionBefore = h.api.version
-            #expect(h.api.version == versionBefore)  // planning writes nothing
+            let countersBefore = h.api.counters
+            let plan = try await restarted.plan(next.catalog)
+            // Planning writes nothing: the configuration version, the write log and the reload count are
+            // as they were before plan() ran.
+            #expect(h.api.version == versionBefore)
+            #expect(h.api.writes.count == writesBefore)
+            #expect(h.api.counters.reloads == countersBefore.reloads)
             try await restarted.apply(next.catalog, options: ApplyOptions())
             let performed = h.api.writes.dropFirst(writesBefore).filter { $0.server != nil }
 

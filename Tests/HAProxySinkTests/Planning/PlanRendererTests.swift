@@ -33,12 +33,12 @@ struct PlanRendererTests {
         // vm2 left srv2 and vm4 took it: one line, old -> new.
         #expect(
             lines.contains {
-                $0.contains("srv2") && $0.contains("10.0.0.2:8080 ready") && $0.contains("-> 10.0.0.4:8080 ready")
+                $0 == "  srv2: 10.0.0.2:8080 → 10.0.0.4:8080"
             }
         )
         #expect(
             lines.contains {
-                $0.contains("srv1") && $0.contains("10.7.0.1:80 ready") && $0.contains("127.0.0.1:80 maint")
+                $0 == "  srv1: 10.7.0.1:80 → free"
             }
         )
         #expect(lines.last?.contains("2 server changes") == true)

@@ -88,6 +88,13 @@ public struct DiscoverydConfiguration: Sendable, Decodable {
     }
 
     /// One line for `--validate` and the startup log: what will be watched and where it goes.
+    /// Every local check of the providers' and the sink's sections, in file order (`--validate`).
+    public func checkLocally() async -> [LocalCheck] {
+        var checks: [LocalCheck] = []
+        for provider in providers { checks += await provider.checkLocally() }
+        return checks + sink.checkLocally()
+    }
+
     public var summary: String {
         "\(providers.map(\.summary).joined(separator: " + ")) -> \(sink.summary); "
             + "every \(polling.intervalSeconds.formattedSeconds)s"
@@ -115,10 +122,14 @@ public struct ConfiguredProviders: Sendable {
     public var section: any Sendable
     public var summary: String
     private var make: @Sendable (WiringContext) throws -> [any Provider]
+    private var check: @Sendable () async -> [LocalCheck]
 
     public func makeProviders(context: WiringContext) throws -> [any Provider] {
         try make(context)
     }
+
+    /// The local files of the section, read and checked (`--validate`).
+    public func checkLocally() async -> [LocalCheck] { await check() }
 
     static func decode<Kind: ProviderKind>(
         _ kind: Kind.Type,
@@ -131,7 +142,8 @@ public struct ConfiguredProviders: Sendable {
             key: Kind.key,
             section: section,
             summary: Kind.summary(of: section),
-            make: { context in try Kind.makeProviders(from: section, context: context) }
+            make: { context in try Kind.makeProviders(from: section, context: context) },
+            check: { await Kind.checkLocally(section) }
         )
     }
 }
@@ -143,6 +155,10 @@ public struct ConfiguredSink: Sendable {
     private var validateSection: @Sendable () throws -> Void
     private var make: @Sendable (WiringContext) throws -> any Sink
     private var offlinePlanner: @Sendable (ServiceCatalog) throws -> (any SinkPlan)?
+    private var check: @Sendable () -> [LocalCheck]
+
+    /// The local files and paths of the section, checked (`--validate`).
+    public func checkLocally() -> [LocalCheck] { check() }
 
     public func validate() throws { try validateSection() }
 
@@ -166,7 +182,8 @@ public struct ConfiguredSink: Sendable {
             summary: Kind.summary(of: section),
             validateSection: { try Kind.validate(section) },
             make: { context in try Kind.makeSink(from: section, context: context) },
-            offlinePlanner: { catalog in try Kind.planOffline(catalog, section: section) }
+            offlinePlanner: { catalog in try Kind.planOffline(catalog, section: section) },
+            check: { Kind.checkLocally(section) }
         )
     }
 }

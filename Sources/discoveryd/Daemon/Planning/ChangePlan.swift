@@ -9,13 +9,42 @@ public struct ChangePlan: Sendable {
     /// `true` when planned against an empty target instead of the real one.
     public var offline: Bool
 
-    /// One line above the table: what the plan is based on.
+    /// One line above the table: what the plan is based on, and how many instances were left out and why
+    /// (`7 instances from 1 provider: 5 served, 1 stopped, 1 untagged; 2 services`).
     public var header: String {
         let providers = snapshot.instancesByProvider.count
-        let target = offline ? "an empty HAProxy (offline)" : "HAProxy's current backends"
+        let target = offline ? (plan.offlineTarget ?? "an empty HAProxy (offline)") : "HAProxy's current backends"
+        let services = snapshot.catalog.services.count
         return "plan against \(target): \(snapshot.instances.count) instances from \(providers) "
-            + "provider\(providers == 1 ? "" : "s"), \(snapshot.catalog.services.count) "
-            + "service\(snapshot.catalog.services.count == 1 ? "" : "s")"
+            + "provider\(providers == 1 ? "" : "s"): \(Self.breakdown(snapshot)); "
+            + "\(services) service\(services == 1 ? "" : "s")"
+    }
+
+    /// `5 served, 1 stopped, 1 malformed tag`: the served count first, then each reason in the order met.
+    static func breakdown(_ snapshot: DiscoverySnapshot) -> String {
+        var reasons: [(String, Int)] = []
+        for skipped in snapshot.grouping.skipped {
+            let reason = shortReason(skipped.reason)
+            if let index = reasons.firstIndex(where: { $0.0 == reason }) {
+                reasons[index].1 += 1
+            } else {
+                reasons.append((reason, 1))
+            }
+        }
+        let served = snapshot.instances.count - snapshot.grouping.skipped.count
+        return (["\(served) served"] + reasons.map { "\($0.1) \($0.0)" }).joined(separator: ", ")
+    }
+
+    private static func shortReason(_ reason: SkippedInstance.Reason) -> String {
+        switch reason {
+        case .notRunning(let state): "\(state)"
+        case .notTagged: "untagged"
+        case .filteredOut: "filtered out"
+        case .invalidTag: "malformed tag"
+        case .noAddress: "without address"
+        case .duplicateID: "duplicate id"
+        case .invalidInstancePort: "malformed instance port"
+        }
     }
 }
 
@@ -53,6 +82,6 @@ extension DaemonAssembly {
             }
             plan = try await sink.planChanges(for: snapshot.catalog)
         }
-        return ChangePlan(snapshot: snapshot, plan: plan, offline: offline)
+        return ChangePlan(snapshot: snapshot, plan: plan.naming(snapshot.instances), offline: offline)
     }
 }
