@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ProviderKitTesting", targets: ["ProviderKitTesting"]),
         .library(name: "StaticFileProvider", targets: ["StaticFileProvider"]),
         .library(name: "AzureProvider", targets: ["AzureProvider"]),
+        .library(name: "AWSProvider", targets: ["AWSProvider"]),
         .library(name: "HAProxySink", targets: ["HAProxySink"]),
         .executable(name: "discoveryd", targets: ["discoveryd"]),
     ],
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(
@@ -59,6 +61,19 @@ let package = Package(
             dependencies: [
                 "ProviderKit",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AWSProvider",
+            dependencies: [
+                "ProviderKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -171,6 +186,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AWSProviderTests",
+            dependencies: [
+                "AWSProvider",
+                "AzureProviderTesting",
+                "DiscoverydTesting",
+                "ProviderKitTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

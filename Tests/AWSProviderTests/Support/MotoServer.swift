@@ -1,0 +1,157 @@
+import DiscoverydTesting
+import Foundation
+import Testing
+
+/// A `moto_server` (the AWS emulator, in server mode) on a free loopback port, started per suite and stopped
+/// by its PID.
+///
+/// Found through `DISCOVERYD_MOTO_SERVER` (set by `.ci/run` to its virtual environment), else
+/// `.venv-ci/bin/moto_server` in the repository, else `moto_server` on `PATH`. In CI (`CI=true`) a missing
+/// moto is a failure, not a skip.
+final class MotoServer: Sendable {
+    let process: Process
+    let port: Int
+    var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    static var executable: String? {
+        let environment = ProcessInfo.processInfo.environment
+        var candidates: [String] = []
+        if let configured = environment["DISCOVERYD_MOTO_SERVER"], !configured.isEmpty { candidates.append(configured) }
+        candidates.append(DiscoverydExecutable.repositoryRoot.appendingPathComponent(".venv-ci/bin/moto_server").path)
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            candidates.append("\(directory)/moto_server")
+        }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The Python that can run the seed script: beside moto_server (a venv's), else `DISCOVERYD_MOTO_PYTHON`,
+    /// else `python3`.
+    static var python: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let configured = environment["DISCOVERYD_MOTO_PYTHON"], !configured.isEmpty { return configured }
+        if let server = executable {
+            let sibling = URL(fileURLWithPath: server).deletingLastPathComponent().appendingPathComponent("python").path
+            if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
+        }
+        return "python3"
+    }
+
+    /// Whether tests that need moto can run; in CI it must.
+    static var isAvailable: Bool {
+        if executable != nil { return true }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("moto_server is missing; in CI .ci/run installs it into .venv-ci (pip install 'moto[server]' boto3)")
+        }
+        return false
+    }
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    static func start() async throws -> MotoServer {
+        guard let executable else { throw MotoError("moto_server not found") }
+        let port = try freeLoopbackPort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let server = MotoServer(process: process, port: port)
+        // Ready when it answers over HTTP; give it 30 s on a loaded machine.
+        for _ in 0..<300 {
+            if await server.answers() { return server }
+            guard process.isRunning else { throw MotoError("moto_server exited with status \(process.terminationStatus)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        server.stop()
+        throw MotoError("moto_server did not answer on port \(port) within 30 s")
+    }
+
+    private func answers() async -> Bool {
+        guard let url = URL(string: "\(endpoint)/moto-api/") else { return false }
+        var request = URLRequest(url: url)
+        request.timeoutInterval = 1
+        return (try? await URLSession.shared.data(for: request)) != nil
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+    }
+
+    /// Clears every resource (moto's reset API), so a suite can seed again.
+    func reset() async throws {
+        var request = URLRequest(url: URL(string: "\(endpoint)/moto-api/reset")!)
+        request.httpMethod = "POST"
+        _ = try await URLSession.shared.data(for: request)
+    }
+
+    /// Runs `Scripts/seed-moto.py` against this server and returns its JSON summary.
+    func seed(region: String = "us-east-1", extraTagged: Int = 0) throws -> SeedSummary {
+        let script = DiscoverydExecutable.repositoryRoot.appendingPathComponent("Scripts/seed-moto.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [Self.python, script, endpoint, "--region", region, "--extra-tagged", String(extraTagged)]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw MotoError("seed-moto.py failed: \(errorText)") }
+        return try JSONDecoder().decode(SeedSummary.self, from: data)
+    }
+
+    private static func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw MotoError("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw MotoError("bind() failed") }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw MotoError("getsockname() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct MotoError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What `Scripts/seed-moto.py` created.
+struct SeedSummary: Decodable {
+    var web: [String]
+    var webPortOverride: String
+    var stopped: String
+    var terminated: String
+    var untagged: [String]
+    var bulk: [String]
+    var apiGroup: [String]
+    var workerGroup: [String]
+    var workerPortOverride: String
+
+    enum CodingKeys: String, CodingKey {
+        case web
+        case webPortOverride = "web_port_override"
+        case stopped, terminated, untagged, bulk
+        case apiGroup = "api-asg"
+        case workerGroup = "worker-asg"
+        case workerPortOverride = "worker_port_override"
+    }
+}
