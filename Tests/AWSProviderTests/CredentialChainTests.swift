@@ -95,7 +95,7 @@ import Testing
         _ = try home.write(
             "config", "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/discovery\nsource_profile = base\nrole_session_name = haproxy\nexternal_id = ext-1\n"
         )
-        let seen = Mutex<[FakeRequest]>([])
+        let seen = Locked<[FakeRequest]>([])
         let sts = try await FakeHTTPServer.start { request in
             seen.withLock { $0.append(request) }
             return Self.stsAnswer("AssumeRole", key: "ASIAROLE")
@@ -118,7 +118,7 @@ import Testing
     @Test func webIdentityReadsTheTokenFileOnEveryRefresh() async throws {
         let home = try Home()
         let tokenFile = try home.write("token", "first-token\n")
-        let tokens = Mutex<[String]>([])
+        let tokens = Locked<[String]>([])
         let sts = try await FakeHTTPServer.start { request in
             tokens.withLock { $0.append(request.form["WebIdentityToken"] ?? "") }
             // Credentials that are already inside the refresh margin, so every call refreshes.
@@ -139,7 +139,7 @@ import Testing
     @Test func webIdentityRequestIsUnsigned() async throws {
         let home = try Home()
         let tokenFile = try home.write("token", "jwt")
-        let authorization = Mutex<String?>("unset")
+        let authorization = Locked<String?>("unset")
         let sts = try await FakeHTTPServer.start { request in
             authorization.withLock { $0 = request.header("Authorization") }
             return Self.stsAnswer("AssumeRoleWithWebIdentity", key: "ASIAWEB")
@@ -155,7 +155,7 @@ import Testing
 
     @Test func containerCredentialsWithAuthorizationToken() async throws {
         let home = try Home()
-        let seen = Mutex<FakeRequest?>(nil)
+        let seen = Locked<FakeRequest?>(nil)
         let ecs = try await FakeHTTPServer.start { request in
             seen.withLock { $0 = request }
             return .json(200, #"{"AccessKeyId":"ASIAECS","SecretAccessKey":"ecs-secret","Token":"ecs-token","Expiration":"2099-01-01T00:00:00Z","RoleArn":"arn:aws:iam::1:role/task"}"#)
@@ -184,7 +184,7 @@ import Testing
 
     @Test func instanceMetadataUsesIMDSv2() async throws {
         let home = try Home()
-        let seen = Mutex<[String]>([])
+        let seen = Locked<[String]>([])
         let imds = try await FakeHTTPServer.start { request in
             let token = request.header("X-aws-ec2-metadata-token") ?? "-"
             seen.withLock { $0.append("\(request.method) \(request.path) \(token)") }
@@ -228,8 +228,8 @@ import Testing
     }
 
     @Test func temporaryCredentialsRefreshBeforeTheyExpire() async throws {
-        let clock = Mutex(Date(timeIntervalSince1970: 1_000_000))
-        let fetches = Mutex(0)
+        let clock = Locked(Date(timeIntervalSince1970: 1_000_000))
+        let fetches = Locked(0)
         let refreshing = RefreshingCredentials(refreshMargin: 300, now: { clock.withLock { $0 } }) {
             let n = fetches.withLock { $0 += 1; return $0 }
             return AWSCredentials(

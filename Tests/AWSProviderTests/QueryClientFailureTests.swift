@@ -12,7 +12,7 @@ import Testing
 
     @Test func throttlingIsRetriedThenSucceeds() async throws {
         let sleeper = RecordingSleeper()
-        let calls = Mutex(0)
+        let calls = Locked(0)
         let throttled = try Self.answer(400, "ec2-RequestLimitExceeded.xml")
         let success = try Self.answer(200, "DescribeInstances.xml")
         let client = QueryClient.test(
@@ -30,7 +30,7 @@ import Testing
 
     @Test func backoffIsCappedAndAttemptsAreBounded() async throws {
         let sleeper = RecordingSleeper()
-        let calls = Mutex(0)
+        let calls = Locked(0)
         let throttled = try Self.answer(400, "autoscaling-Throttling.xml")
         var policy = AWSRetryPolicy.recorded(sleeper, jitter: 0.999, attempts: 8)
         policy.maximumDelay = .seconds(4)
@@ -47,7 +47,7 @@ import Testing
 
     @Test func http503WithoutABodyIsRetried() async throws {
         let sleeper = RecordingSleeper()
-        let calls = Mutex(0)
+        let calls = Locked(0)
         let success = try Self.answer(200, "DescribeInstances.xml")
         let client = QueryClient.test(
             ScriptedTransport { _ in
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func unauthorizedOperationNamesTheIAMAction() async throws {
-        let calls = Mutex(0)
+        let calls = Locked(0)
         let refused = try Self.answer(403, "ec2-UnauthorizedOperation.xml")
         let client = QueryClient.test(ScriptedTransport { _ in calls.withLock { $0 += 1 }; return refused }, retry: .recorded(RecordingSleeper()))
         let error = await #expect(throws: AWSProviderError.self) { try await client.call("DescribeInstances", []) }
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func expiredTokenDropsTheCachedCredentials() async throws {
-        let fetches = Mutex(0)
+        let fetches = Locked(0)
         let credentials = RefreshingCredentials {
             fetches.withLock { $0 += 1 }
             return AWSCredentials(accessKeyID: "ASIA", secretAccessKey: "s", sessionToken: "t", expiration: Date().addingTimeInterval(3600))
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func requestsAreSignedFormPosts() async throws {
-        let seen = Mutex<HTTPRequestData?>(nil)
+        let seen = Locked<HTTPRequestData?>(nil)
         let success = try Self.answer(200, "DescribeInstances.xml")
         let client = QueryClient.test(ScriptedTransport { request in seen.withLock { $0 = request }; return success })
         _ = try await client.call("DescribeInstances", [("MaxResults", "1000"), ("Filter.1.Name", "tag-key"), ("Filter.1.Value.1", "HAProxy:Service:Name")])

@@ -111,9 +111,11 @@ struct CredentialChainFactory: Sendable {
                     )
                 }
                 // The source profile's own keys, even if it also names a role (as the CLI does).
-                source = sourceProfile == name
-                    ? try staticKeys(name, keys: keys, files: files)
-                    : try profileProvider(sourceProfile, files: files, visited: visited.union([name]))
+                if sourceProfile == name {
+                    source = try staticKeys(name, keys: keys, files: files)
+                } else {
+                    source = try profileProvider(sourceProfile, files: files, visited: visited.union([name]))
+                }
             } else if let credentialSource = keys["credential_source"] {
                 switch credentialSource {
                 case "Environment": source = EnvironmentCredentials(environment: environment)

@@ -78,8 +78,10 @@ struct FleetLister: Sendable {
     func describeByID(_ ids: [String]) async throws -> [EC2Instance] {
         guard !ids.isEmpty else { return [] }
         let chunks = stride(from: 0, to: ids.count, by: Self.idsPerRequest).map { Array(ids[$0..<min($0 + Self.idsPerRequest, ids.count)]) }
-        let jobs: [@Sendable () async throws -> [EC2Instance]] = chunks.map { chunk in
-            { try await describeChunk(chunk, retryingWithoutUnknownIDs: true) }
+        let lister = self
+        var jobs: [@Sendable () async throws -> [EC2Instance]] = []
+        for chunk in chunks {
+            jobs.append { try await lister.describeChunk(chunk, retryingWithoutUnknownIDs: true) }
         }
         return try await runBounded(limit: concurrency, jobs).flatMap { $0 }
     }

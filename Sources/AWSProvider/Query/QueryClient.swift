@@ -123,7 +123,7 @@ struct QueryClient: Sendable {
     /// `host` or `host:port` when the port is not the scheme's default, as HTTP clients send it.
     static func hostHeader(_ url: URL) -> String {
         var host = url.host ?? ""
-        if host.contains(":") { host = "[\(host)]" }
+        if host.contains(":"), !host.hasPrefix("[") { host = "[\(host)]" }
         if let port = url.port, port != (url.scheme?.lowercased() == "https" ? 443 : 80) { host += ":\(port)" }
         return host
     }

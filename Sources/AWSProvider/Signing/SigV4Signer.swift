@@ -134,10 +134,14 @@ public struct SigV4Signer: Sendable {
 
     /// Pairs encoded, then sorted by name and value (byte order).
     static func canonicalQuery(_ query: [(name: String, value: String)]) -> String {
-        query.map { (AWSPercentEncoding.encode($0.name), AWSPercentEncoding.encode($0.value)) }
-            .sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
-            .map { "\($0.0)=\($0.1)" }
-            .joined(separator: "&")
+        // Encoded text is ASCII, so String ordering is byte ordering.
+        let encoded: [(name: String, value: String)] = query.map { pair in
+            (AWSPercentEncoding.encode(pair.name), AWSPercentEncoding.encode(pair.value))
+        }
+        let sorted = encoded.sorted { lhs, rhs in
+            lhs.name == rhs.name ? lhs.value < rhs.value : lhs.name < rhs.name
+        }
+        return sorted.map { pair in pair.name + "=" + pair.value }.joined(separator: "&")
     }
 
     static func hexSHA256(_ bytes: [UInt8]) -> String {
@@ -148,17 +152,26 @@ public struct SigV4Signer: Sendable {
 /// RFC 3986 percent-encoding as AWS requires it: everything but `A–Z a–z 0–9 - _ . ~`, UTF-8, upper-case hex.
 /// Used for SigV4 and for the Query APIs' form bodies.
 enum AWSPercentEncoding {
+    private static let hexDigits: [Unicode.Scalar] = Array("0123456789ABCDEF".unicodeScalars)
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x41...0x5A, 0x61...0x7A, 0x30...0x39: true  // A-Z a-z 0-9
+        case 0x2D, 0x5F, 0x2E, 0x7E: true  // - _ . ~
+        default: false
+        }
+    }
+
     static func encode(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
+            if isUnreserved(byte) {
                 result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                result += String(format: "%%%02X", byte)
+            } else {
+                result += "%"
+                result.unicodeScalars.append(hexDigits[Int(byte >> 4)])
+                result.unicodeScalars.append(hexDigits[Int(byte & 0x0F)])
             }
         }
         return result
@@ -171,17 +184,14 @@ enum AWSPercentEncoding {
 }
 
 extension Sequence where Element == UInt8 {
+    /// Lower-case hex, as SigV4 writes hashes and signatures.
     var hex: String {
+        let digits = Array("0123456789abcdef".unicodeScalars)
         var text = ""
-        for byte in self { text += String(format: "%02x", byte) }
+        for byte in self {
+            text.unicodeScalars.append(digits[Int(byte >> 4)])
+            text.unicodeScalars.append(digits[Int(byte & 0x0F)])
+        }
         return text
     }
-}
-
-extension HashedAuthenticationCode {
-    var hex: String { Array(self).hex }
-}
-
-extension Digest {
-    var hex: String { Array(self).hex }
 }

@@ -14,6 +14,13 @@ enum QueryFixtures {
     }
 }
 
+/// A value behind a lock that escaping `@Sendable` closures (fake servers, scripted transports) can share.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
+}
+
 /// Records the delays retries asked for instead of sleeping.
 final class RecordingSleeper: Sendable {
     private let recorded = Mutex<[Duration]>([])
