@@ -77,9 +77,16 @@ final class MotoServer: @unchecked Sendable {
         (try? await AsyncHTTPTransport().send(HTTPRequestData(url: "\(endpoint)/moto-api/"), timeout: .seconds(1))) != nil
     }
 
+    /// SIGTERM, then SIGKILL after 2 s: moto's threaded server does not always exit on SIGTERM, and it
+    /// holds nothing worth a graceful shutdown.
     func stop() {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
+        let pid = process.processIdentifier
+        kill(pid, SIGTERM)
+        for _ in 0..<20 where process.isRunning {
+            usleep(100_000)
+        }
+        if process.isRunning { kill(pid, SIGKILL) }
         process.waitUntilExit()
     }
 
