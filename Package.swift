@@ -22,7 +22,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -35,7 +34,6 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -77,6 +75,21 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // moto (an AWS emulator) in server mode, started per suite and seeded through the AWS API.
+        .target(
+            name: "AWSProviderTesting",
+            dependencies: ["AWSProvider", "DiscoverydTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HTTPTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
@@ -84,6 +97,7 @@ let package = Package(
         .target(
             name: "AzureProviderTesting",
             dependencies: [
+                "HTTPTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -110,12 +124,14 @@ let package = Package(
                 "ProviderKit",
                 "StaticFileProvider",
                 "AzureProvider",
+                "AWSProvider",
                 "HAProxySink",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            path: "Sources/discoveryd/Daemon",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -126,6 +142,26 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/discoveryd/Command",
+            swiftSettings: swiftSettings
+        ),
+        // The README's "Adding a provider" example, compiled and tested so that it cannot drift from the API.
+        .target(
+            name: "ExampleProvider",
+            dependencies: ["ProviderKit"],
+            path: "Examples/HostsFileProvider",
+            swiftSettings: swiftSettings
+        ),
+        // A real HAProxy, loopback HTTP servers behind it and a traffic probe, for the end-to-end suites.
+        .target(
+            name: "HAProxyTesting",
+            dependencies: [
+                "HAProxySink",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -163,6 +199,9 @@ let package = Package(
                 "ProviderKitTesting",
                 "DiscoverydTesting",
                 "AzureProviderTesting",
+                "AWSProviderTesting",
+                "HTTPTestSupport",
+                "HAProxyTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -193,14 +232,21 @@ let package = Package(
             name: "AWSProviderTests",
             dependencies: [
                 "AWSProvider",
-                "AzureProviderTesting",
+                "AWSProviderTesting",
+                "DiscoverydCore",
                 "DiscoverydTesting",
+                "HTTPTestSupport",
+                "ProviderKit",
                 "ProviderKitTesting",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ExampleProviderTests",
+            dependencies: [
+                "ExampleProvider", "DiscoverydCore", "ProviderKit", "ProviderKitTesting",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -208,6 +254,8 @@ let package = Package(
             name: "DiscoverydTests",
             dependencies: [
                 "DiscoverydCore",
+                "AzureProvider",
+                "HAProxyTesting",
                 "discoveryd",
                 "ProviderKit",
                 "ProviderKitTesting",

@@ -2,7 +2,7 @@ import Foundation
 import ProviderKit
 
 /// Everything an ``AzureProvider`` needs, already validated into typed values (the YAML section is
-/// converted into this by DiscoverydCore).
+/// converted into this by ``AzureProviderKind``).
 public struct AzureProviderConfiguration: Sendable {
     /// One provider instance per subscription.
     public var subscriptionIDs: [String]

@@ -6,7 +6,7 @@ import ProviderKit
 ///
 /// ```swift
 /// @Test func conformsToProviderContract() async throws {
-///     let provider = try StaticFileProvider(path: fixturePath)
+///     let provider = StaticFileProvider(path: fixturePath, logger: Logger(label: "test"))
 ///     try await ProviderConformance(
 ///         provider: provider,
 ///         expected: [Instance(id: "web-1", address: "10.0.0.4", region: "westeurope", sourceKind: "static")],
@@ -14,6 +14,8 @@ import ProviderKit
 ///     ).run()
 /// }
 /// ```
+///
+/// `Examples/HostsFileProvider` runs it the same way (`Tests/ExampleProviderTests`).
 ///
 /// ``run()`` checks, and throws a ``ProviderConformanceError`` listing every violation:
 /// - the name is non-empty, has no surrounding whitespace and does not change between reads;

@@ -1,4 +1,4 @@
-import AzureProviderTesting
+import HTTPTestSupport
 import Foundation
 import Logging
 import Synchronization

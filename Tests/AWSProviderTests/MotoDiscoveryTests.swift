@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ProviderKit
+import AWSProviderTesting
 import ProviderKitTesting
 import Testing
 

@@ -52,4 +52,26 @@ import Testing
             #expect(!result.stderr.contains(Self.secret))
         }
     }
+
+    @Test func planOfflineNeedsNoHAProxySection() async throws {
+        let binary = try #require(DiscoverydExecutable.locate(), "discoveryd is not built; run swift build first")
+        let fleet = FakeFleet.standard(standalone: 2, uniform: 0, perScaleSet: 0, flexibleMembers: 0)
+        try await FakeAzure.with(fleet, tls: true) { fake in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-azure-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let config = directory.appendingPathComponent("config.yaml")
+            try fake.discoverydConfigurationSection(clientSecretVariable: "TEST_AZURE_CLIENT_SECRET")
+                .write(to: config, atomically: true, encoding: .utf8)
+
+            let result = try await binary.run(
+                ["plan", "--offline", "-c", config.path],
+                environment: ["TEST_AZURE_CLIENT_SECRET": Self.secret]
+            )
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stdout.hasPrefix("plan against an empty HAProxy (offline):"))
+            #expect(fake.tokenRequestCount == 1)
+            #expect(!result.stderr.contains(Self.secret))
+        }
+    }
 }

@@ -1,6 +1,9 @@
+import AzureProvider
 import DiscoverydCore
 import Foundation
 import Logging
+import ProviderKit
+import StaticFileProvider
 import Testing
 
 @Suite("Configuration errors name the file, line, key and fix")

@@ -1,8 +1,10 @@
+import AzureProvider
 import DiscoverydCore
 import Foundation
 import HAProxySink
 import Logging
 import ProviderKit
+import StaticFileProvider
 import Testing
 
 @Suite("Loading configuration files")
@@ -26,7 +28,7 @@ struct ConfigurationLoadingTests {
         #expect(azure.credentialType == .clientSecret)
         #expect(azure.tenantID == "72f988bf-0000-41af-91ab-2d7cd011db47")
         #expect(azure.clientSecret?.revealed == "s3cr3t-from-env")
-        #expect(azure.cloud == .public)
+        #expect(azure.cloud == .azurePublic)
         #expect(azure.address == .private)
 
         #expect(configuration.tags.tagNames == TagNames())
@@ -118,7 +120,7 @@ struct ConfigurationLoadingTests {
         #expect(azure.tenantID == nil)
         #expect(azure.clientID == "from-env")
         #expect(azure.clientSecret == nil)
-        #expect(azure.cloud == .public)
+        #expect(azure.cloud == .azurePublic)
         #expect(azure.caFile == nil)
         #expect(azure.address == .private)
         #expect(configuration.haproxy.runtimeSocket == .unix(path: "/run/haproxy/admin.sock"))

@@ -138,9 +138,10 @@ struct WiringTests {
     func offlinePlan() async throws {
         let configuration = try load("static: {path: instances.yaml}\nhaproxy: {runtime_socket: /run/haproxy.sock}\n")
         let changePlan = try await DaemonAssembly(configuration: configuration, context: context).plan(offline: true)
-        #expect(changePlan.plan.backends.map(\.backendName) == ["azure-api-9090-local", "azure-web-8080-local"])
-        #expect(changePlan.plan.backends.allSatisfy { $0.isNewBackend })
-        #expect(changePlan.plan.counts.slotsUsed == 5)
+        let plan = try #require(changePlan.plan as? ReconcilePlan)
+        #expect(plan.backends.map(\.backendName) == ["azure-api-9090-local", "azure-web-8080-local"])
+        #expect(plan.backends.allSatisfy { $0.isNewBackend })
+        #expect(plan.counts.slotsUsed == 5)
         #expect(changePlan.header == "plan against an empty HAProxy (offline): 7 instances from 1 provider, 2 services")
     }
 

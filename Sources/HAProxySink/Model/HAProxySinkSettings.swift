@@ -35,7 +35,7 @@ public struct HAProxySinkSettings: Hashable, Sendable {
 }
 
 /// The proxy mode of a created backend.
-public enum BackendMode: String, Hashable, Sendable, Codable, CaseIterable {
+public enum BackendMode: String, Hashable, Sendable, Encodable, CaseIterable {
     case http
     case tcp
 }

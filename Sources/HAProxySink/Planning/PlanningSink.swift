@@ -9,7 +9,7 @@ import ProviderKit
 ///   catalog now, so what `plan` shows is what the daemon does.
 /// - A failure to read HAProxy is thrown, never taken to mean "no backends" (that would plan every service
 ///   as new).
-public protocol PlanningSink: Sink {
+public protocol PlanningSink: ChangePlanningSink {
     /// The settings the sink plans with (naming, slots, server options).
     var settings: HAProxySinkSettings { get }
 
@@ -27,4 +27,16 @@ extension PlanningSink {
     public func planAgainstActualState(_ catalog: ServiceCatalog) async throws -> ReconcilePlan {
         ReconcilePlanner(settings: settings).plan(catalog: catalog, actual: try await readManagedBackends())
     }
+}
+
+extension PlanningSink {
+    /// `discoveryd plan` sees HAProxy's plan through ProviderKit's ``ChangePlanningSink``.
+    public func planChanges(for catalog: ServiceCatalog) async throws -> any SinkPlan {
+        try await planAgainstActualState(catalog)
+    }
+}
+
+extension ReconcilePlan: SinkPlan {
+    public var text: String { PlanRenderer.text(self) }
+    public func json() throws -> String { try PlanRenderer.json(self) }
 }

@@ -17,7 +17,7 @@
 /// flaps by one instance around a boundary therefore grows once and then stays: after growing from 20 to 40
 /// for 21 instances, 20 instances need 20 slots, which is one step below 40, not more, so it keeps 40.
 public struct SlotPolicy: Hashable, Sendable {
-    public enum GrowthType: String, Hashable, Sendable, Codable, CaseIterable {
+    public enum GrowthType: String, Hashable, Sendable, Encodable, CaseIterable {
         case linear
         case exponential
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HAProxySink
+import HAProxyTesting
 import ProviderKit
 import Testing
 

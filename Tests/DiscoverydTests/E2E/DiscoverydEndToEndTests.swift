@@ -1,0 +1,238 @@
+import Foundation
+import HAProxySink
+import HAProxyTesting
+import Testing
+
+/// The whole product against a real HAProxy: the `discoveryd` binary with the static-file provider and the
+/// Runtime API sink, tiny HTTP servers on 127.0.0.x as the instances, and assertions over real HTTP.
+@Suite(
+    "discoveryd end to end: static file, Runtime API, real HAProxy",
+    .enabled(if: HAProxyProcess.isInstalled, "haproxy is not installed (apt-get install haproxy); .ci/run installs it"),
+    .serialized
+)
+struct DiscoverydEndToEndTests {
+    static let backend = "e2e-web-8080-lab"
+    /// The promise under test: a fixture edit reaches real traffic within this.
+    static let propagationLimit = Duration.seconds(2)
+
+    @Test func fixtureEditsReachTrafficWithinTwoSecondsWithoutAReloadAndARestartIsRepaired() async throws {
+        try await E2EEnvironment.withRunning { env in
+            let started = try await env.haproxy.info()
+
+            // Ten slots are declared; ten instances fill them.
+            var members = (1...10).map(E2EEnvironment.name)
+            _ = try await env.edit(members)
+
+            // An eleventh goes beyond the declared slots (add server); nobody else moves.
+            let before = try await env.haproxy.activeSlots(backend: Self.backend)
+            members.append(E2EEnvironment.name(11))
+            let joined = try await env.edit(members)
+            #expect(joined <= Self.propagationLimit, "instance joining took \(joined)")
+            let after = try await env.haproxy.activeSlots(backend: Self.backend)
+            #expect(after.filter { $0.key != "srv11" } == before, "no other server's address changed")
+            #expect(after["srv11"] == env.endpoint(of: E2EEnvironment.name(11)))
+
+            // A removed instance gets no new request.
+            members.removeAll { $0 == E2EEnvironment.name(2) }
+            let removed = try await env.edit(members)
+            #expect(removed <= Self.propagationLimit, "instance leaving took \(removed)")
+            let requestsBefore = env.servers[E2EEnvironment.name(2)]!.requests
+            _ = try await env.probe.distribution(of: 40)
+            #expect(env.servers[E2EEnvironment.name(2)]!.requests == requestsBefore)
+
+            // A changed address: web-03's machine now answers where web-12 listens; same slot.
+            let web03Slot = try #require(after.first { $0.value == env.endpoint(of: E2EEnvironment.name(3)) }?.key)
+            env.moved[E2EEnvironment.name(3)] = E2EEnvironment.name(12)
+            let readdressed = try await env.edit(members)
+            #expect(readdressed <= Self.propagationLimit, "address change took \(readdressed)")
+            let moved = try await env.haproxy.activeSlots(backend: Self.backend)
+            #expect(moved[web03Slot] == env.endpoint(of: E2EEnvironment.name(12)))
+
+            // A broken edit changes nothing: the last good file stands.
+            try env.writeFixture("instances:\n  - id: [broken\n")
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(try await env.probe.responders(48) == env.expectedResponders(members))
+            #expect(try await env.haproxy.activeSlots(backend: Self.backend) == moved)
+            #expect(env.discoveryd.isRunning)
+            #expect(env.discoveryd.log.contains("instances.yaml:3: is not valid YAML"), "the broken file was read")
+
+            let unchanged = try await env.haproxy.info()
+            #expect(unchanged.pid == started.pid, "no reload or restart of HAProxy")
+            #expect(unchanged.uptimeSeconds >= started.uptimeSeconds)
+
+            // A restart of HAProxy loses every runtime change; the next cycle (every 5 s) repairs it, same
+            // slots. The fixed file is read first, so that no file-triggered cycle does the repair.
+            _ = try await env.edit(members)
+            try await Task.sleep(for: .milliseconds(1500))
+            try await env.haproxy.restart()
+            #expect(try await env.haproxy.info().pid != started.pid)
+            // One request right away (the next cycle is seconds off): the restart really emptied the slots.
+            #expect(try await env.probe.send() == "HTTP 503")
+            let repaired = try await env.probe.waitForResponders(
+                env.expectedResponders(members),
+                count: 2 * members.count + 2,
+                timeout: .seconds(20)
+            )
+            let repairedWithin = try #require(repaired, "not repaired after a restart")
+            print("discoveryd repaired a restarted HAProxy after \(repairedWithin) (polling interval 5 s)")
+            #expect(repairedWithin <= .seconds(8))
+            #expect(try await env.haproxy.activeSlots(backend: Self.backend) == moved)
+        }
+    }
+
+    /// Twenty edits, each timed from the file write to the first moment real traffic shows it.
+    @Test func propagationOverTwentyEdits() async throws {
+        try await E2EEnvironment.withRunning { env in
+            let base = (1...10).map(E2EEnvironment.name)
+            _ = try await env.edit(base)
+            var durations: [Duration] = []
+            for round in 0..<20 {
+                let members = round.isMultiple(of: 2) ? base + [E2EEnvironment.name(11)] : base
+                durations.append(try await env.edit(members))
+            }
+            let sorted = durations.sorted()
+            let milliseconds = { (duration: Duration) in
+                Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+            }
+            print(
+                "discoveryd propagation (fixture edit -> traffic) over 20 edits: min \(milliseconds(sorted[0])) ms, "
+                    + "median \(milliseconds(sorted[9] + (sorted[10] - sorted[9]) / 2)) ms, "
+                    + "max \(milliseconds(sorted[19])) ms"
+            )
+            #expect(sorted[19] <= Self.propagationLimit)
+        }
+    }
+}
+
+/// Twelve HTTP servers, a real HAProxy with ten slots, and discoveryd on a fixture the test edits.
+final class E2EEnvironment: @unchecked Sendable {
+    let directory: URL
+    let servers: [String: NameHTTPServer]
+    let haproxy: HAProxyProcess
+    let discoveryd: DiscoverydProcess
+    let probe: TrafficProbe
+    /// Instances whose address is now another server's (instance name → server name).
+    var moved: [String: String] = [:]
+
+    static func name(_ number: Int) -> String { String(format: "web-%02d", number) }
+
+    private init(
+        directory: URL,
+        servers: [String: NameHTTPServer],
+        haproxy: HAProxyProcess,
+        discoveryd: DiscoverydProcess,
+        probe: TrafficProbe
+    ) {
+        self.directory = directory
+        self.servers = servers
+        self.haproxy = haproxy
+        self.discoveryd = discoveryd
+        self.probe = probe
+    }
+
+    static func withRunning(_ body: (E2EEnvironment) async throws -> Void) async throws {
+        try await withTemporaryDirectory { directory in
+            let frontendPort = try await freeLoopbackPort()
+            let socket = directory.appendingPathComponent("admin.sock").path
+            let configuration = HAProxyConfiguration(
+                runtimeSocket: socket,
+                backends: [.init(name: DiscoverydEndToEndTests.backend, frontendPort: frontendPort, slots: 10)]
+            )
+            let specs = (1...12).map { (name: name($0), host: "127.0.0.\(10 + $0)") }
+            try await NameHTTPServer.withServers(specs) { servers in
+                try await HAProxyProcess.withRunning(
+                    configuration: configuration.text,
+                    runtimeEndpoint: .unixSocket(path: socket),
+                    in: directory
+                ) { haproxy in
+                    // discoveryd starts on an empty fleet; the first edit fills it.
+                    try "instances: []\n".write(
+                        to: directory.appendingPathComponent("instances.yaml"),
+                        atomically: true,
+                        encoding: .utf8
+                    )
+                    let daemonConfiguration = """
+                        static:
+                          path: instances.yaml
+                        haproxy:
+                          runtime_socket: \(socket)
+                          backend:
+                            name_prefix: e2e
+                        polling:
+                          interval_seconds: 5
+                          jitter_seconds: 0
+                          backoff_base_seconds: 1
+                          max_backoff_seconds: 5
+                        logging:
+                          level: debug
+                        """
+                    try await DiscoverydProcess.withRunning(configuration: daemonConfiguration, in: directory) {
+                        discoveryd in
+                        let environment = E2EEnvironment(
+                            directory: directory,
+                            servers: servers,
+                            haproxy: haproxy,
+                            discoveryd: discoveryd,
+                            probe: TrafficProbe(port: frontendPort)
+                        )
+                        do {
+                            try await body(environment)
+                        } catch {
+                            Issue.record("discoveryd log:\n\(discoveryd.log.suffix(4000))")
+                            throw error
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func endpoint(of serverName: String) -> String {
+        let server = servers[serverName]!
+        return "\(server.host):\(server.port)"
+    }
+
+    /// The servers that should answer when `members` are the fixture's instances.
+    func expectedResponders(_ members: [String]) -> Set<String> {
+        Set(members.map { moved[$0] ?? $0 })
+    }
+
+    func fixture(_ members: [String]) -> String {
+        var lines = ["instances:"]
+        for member in members {
+            let server = servers[moved[member] ?? member]!
+            lines += [
+                "  - id: \(member)",
+                "    address: \(server.host)",
+                "    region: lab",
+                "    tags:",
+                "      HAProxy:Service:Name: web",
+                "      HAProxy:Service:Port: 8080",
+                "      HAProxy:Instance:Port: \"\(server.port)\"",
+            ]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func writeFixture(_ text: String) throws {
+        try text.write(to: directory.appendingPathComponent("instances.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    /// Writes the fixture with `members` and returns how long until traffic reached exactly them.
+    func edit(_ members: [String]) async throws -> Duration {
+        try writeFixture(fixture(members))
+        let expected = expectedResponders(members)
+        guard
+            let elapsed = try await probe.waitForResponders(
+                expected,
+                count: 2 * expected.count + 2,
+                timeout: .seconds(15)
+            )
+        else {
+            throw HarnessError(
+                "traffic never reached exactly \(expected.sorted()); discoveryd log:\n\(discoveryd.log.suffix(3000))"
+            )
+        }
+        return elapsed
+    }
+}
