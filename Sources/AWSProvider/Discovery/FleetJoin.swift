@@ -19,7 +19,7 @@ struct FleetJoin: Sendable {
         var instances: [Instance] = []
         for ec2 in snapshot.instances where seen.insert(ec2.instanceID).inserted {
             let group = groupOf[ec2.instanceID]
-            let tags = TagMerge.merge(base: group?.tags ?? [:], overriding: ec2.tags)
+            let tags = ec2.tags.inheriting(from: group?.tags ?? [:])
             let chosen: String?
             switch address {
             case .private: chosen = ec2.privateIPAddress ?? ec2.ipv6Address
@@ -51,16 +51,5 @@ struct FleetJoin: Sendable {
         case "stopped", "terminated": .stopped
         default: InstanceState(rawValue: name)
         }
-    }
-}
-
-/// Tag sets merged ignoring the case of names: an overriding tag replaces a base tag whatever the spelling.
-enum TagMerge {
-    static func merge(base: [String: String], overriding: [String: String]) -> [String: String] {
-        guard !base.isEmpty else { return overriding }
-        let overriddenNames = Set(overriding.keys.map { $0.lowercased() })
-        var merged = base.filter { !overriddenNames.contains($0.key.lowercased()) }
-        merged.merge(overriding) { _, new in new }
-        return merged
     }
 }
