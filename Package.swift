@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ProviderKit", targets: ["ProviderKit"]),
         .library(name: "ProviderKitTesting", targets: ["ProviderKitTesting"]),
         .library(name: "StaticFileProvider", targets: ["StaticFileProvider"]),
+        .library(name: "HTTPSupport", targets: ["HTTPSupport"]),
         .library(name: "AzureProvider", targets: ["AzureProvider"]),
         .library(name: "AWSProvider", targets: ["AWSProvider"]),
         .library(name: "HAProxySink", targets: ["HAProxySink"]),
@@ -54,15 +55,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // HTTP plumbing every API client shares (TLS trust, timeouts, bounded bodies, retries); no ProviderKit.
         .target(
-            name: "AzureProvider",
+            name: "HTTPSupport",
             dependencies: [
-                "ProviderKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AzureProvider",
+            dependencies: [
+                "ProviderKit",
+                "HTTPSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -105,16 +115,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The fake Data Plane API (v2 and v3) over the shared loopback server, for every suite that needs one.
+        .target(
+            name: "DataPlaneTesting",
+            dependencies: [
+                "HAProxySink",
+                "HTTPTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HAProxySink",
             dependencies: [
                 "ProviderKit",
+                "HTTPSupport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -197,17 +215,22 @@ let package = Package(
             dependencies: [
                 "HAProxySink",
                 "ProviderKitTesting",
-                "DiscoverydTesting",
-                "AzureProviderTesting",
-                "AWSProviderTesting",
-                "HTTPTestSupport",
+                "DataPlaneTesting",
                 "HAProxyTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HTTPSupportTests",
+            dependencies: [
+                "HTTPSupport",
+                "HTTPTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
@@ -216,6 +239,7 @@ let package = Package(
             name: "AzureProviderTests",
             dependencies: [
                 "AzureProvider",
+                "HTTPSupport",
                 "AzureProviderTesting",
                 "DiscoverydTesting",
                 "ProviderKitTesting",
@@ -262,6 +286,9 @@ let package = Package(
                 "HAProxySink",
                 "StaticFileProvider",
                 "DiscoverydTesting",
+                "DataPlaneTesting",
+                "AzureProviderTesting",
+                "AWSProviderTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 
 /// Which Azure cloud to talk to: its ARM endpoint, its Entra authority and the token audience.
 public struct AzureCloudEndpoints: Sendable, Hashable, CustomStringConvertible {
@@ -64,11 +65,8 @@ public struct AzureCloudEndpoints: Sendable, Hashable, CustomStringConvertible {
         else {
             throw AzureProviderError.invalidConfiguration("\(key): \"\(text)\" is not an absolute URL; use e.g. https://management.example.com")
         }
+        if PlainHTTPRule.permits(url) { return url }
         switch scheme {
-        case "https":
-            return url
-        case "http" where isLoopback(host):
-            return url
         case "http":
             throw AzureProviderError.invalidConfiguration(
                 "\(key): \(text) uses plain http to a non-loopback host; tokens would travel unencrypted — use https"
@@ -76,11 +74,6 @@ public struct AzureCloudEndpoints: Sendable, Hashable, CustomStringConvertible {
         default:
             throw AzureProviderError.invalidConfiguration("\(key): \(text) must be an https URL")
         }
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 
     /// The v2 scope for client credentials: `<audience>/.default`.

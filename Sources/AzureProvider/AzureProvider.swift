@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import Logging
 import ProviderKit
 
@@ -31,7 +32,9 @@ public struct AzureProvider: Provider {
         logger: Logger = Logger(label: "discoveryd.azure")
     ) throws -> [AzureProvider] {
         try configuration.validate()
-        let transport = try transport ?? AsyncHTTPTransport.make(caFile: configuration.caFile)
+        let transport = try transport ?? AzureProviderError.mappingTransportErrors {
+            try AsyncHTTPTransport.make(trust: TLSTrust(caFile: configuration.caFile), configurationKey: "azure.ca_file")
+        }
         let credential = try CredentialFactory.make(configuration, transport: transport, logger: logger)
         return configuration.subscriptionIDs.map { subscriptionID in
             AzureProvider(

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import ProviderKit
 
 /// Everything an ``AzureProvider`` needs, already validated into typed values (the YAML section is
@@ -28,6 +29,9 @@ public struct AzureProviderConfiguration: Sendable {
     public var environment: [String: String]
     /// The IMDS endpoint; only tests change it.
     public var instanceMetadataEndpoint: URL
+    /// How long the `default` chain waits for IMDS before moving on (azidentity: 1 s). Tests that run beside
+    /// hundreds of others lengthen it so that a busy machine is not mistaken for a machine without IMDS.
+    public var managedIdentityProbeTimeout: Duration = .seconds(1)
     /// The Azure CLI executable for `azure_cli` (looked up on `PATH` unless absolute).
     public var azureCLIPath: String
 

@@ -1,3 +1,5 @@
+import HTTPSupport
+
 /// Why Azure discovery failed. Messages name the field or request and the fix; they never contain a
 /// secret (client secret, token, assertion) or a response body that could.
 ///
@@ -50,4 +52,27 @@ public struct AzureProviderError: Error, Hashable, Sendable, CustomStringConvert
     public var description: String { "azure: \(message)" }
 
     static func invalidConfiguration(_ message: String) -> Self { Self(.invalidConfiguration, message) }
+
+    /// Runs `body`, turning the shared HTTP plumbing's errors into Azure's: no answer is ``Code/requestFailed``,
+    /// an unusable `azure.ca_file` is ``Code/invalidConfiguration``.
+    static func mappingTransportErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as HTTPTransportError {
+            throw AzureProviderError(error)
+        }
+    }
+
+    static func mappingTransportErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as HTTPTransportError {
+            throw AzureProviderError(error)
+        }
+    }
+
+    init(_ error: HTTPTransportError) {
+        let code: Code = error.code == .invalidCAFile ? .invalidConfiguration : .requestFailed
+        self.init(code, error.message, status: error.status)
+    }
 }

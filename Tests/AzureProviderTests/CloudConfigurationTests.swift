@@ -1,5 +1,6 @@
 import AzureProviderTesting
 import Foundation
+import HTTPSupport
 import NIOSSL
 import Testing
 
@@ -42,16 +43,12 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-ca-\(UUID().uuidString).pem")
         try "hello".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let error = #expect(throws: AzureProviderError.self) { _ = try AsyncHTTPTransport.make(caFile: file.path) }
+        var configuration = AzureProviderConfiguration(subscriptionIDs: ["00000000-0000-0000-0000-000000000000"])
+        configuration.caFile = file.path
+        let error = #expect(throws: AzureProviderError.self) { _ = try AzureProvider.make(configuration) }
+        #expect(error?.code == .invalidConfiguration)
         #expect(error?.message.contains("azure.ca_file") == true)
         #expect(error?.message.contains(file.path) == true)
-    }
-
-    @Test func caFileAddsTrustRoots() throws {
-        let pem = TestPKI.certificateAuthorityFile
-        let configuration = try ClientsByCAFile.tlsConfiguration(caFile: pem)
-        #expect(configuration.additionalTrustRoots.count == 1)
-        #expect(configuration.certificateVerification == .fullVerification)
     }
 
     @Test func configurationValidationNamesTheKey() {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import AzureProviderTesting
 import Foundation
+import HTTPSupport
 import Logging
 import Synchronization
 import Testing
@@ -221,6 +222,8 @@ import Testing
             configuration.tenantID = nil
             configuration.clientID = nil
             configuration.clientSecret = nil
+            // The fake IMDS answers at once; the deadline only has to outlast a machine busy with other tests.
+            configuration.managedIdentityProbeTimeout = .seconds(15)
             let credential = try Self.credential(configuration)
             _ = try await credential.accessToken()
             #expect(fake.count(.imdsToken) == 1)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import AzureProviderTesting
 import Foundation
+import HTTPSupport
 import ProviderKit
 import Synchronization
 import Testing

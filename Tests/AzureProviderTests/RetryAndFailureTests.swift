@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import AzureProviderTesting
 import Foundation
+import HTTPSupport
 import ProviderKit
 import Synchronization
 import Testing
@@ -24,32 +25,6 @@ import Testing
             // The server's delays, not the computed backoff; `retry-after-ms` wins over `Retry-After`.
             #expect(sleeper.delays.sorted() == [.milliseconds(250), .seconds(17), .seconds(17)])
         }
-    }
-
-    @Test func retryAfterAsHTTPDate() {
-        let now = Date(timeIntervalSince1970: 1_800_000_000)
-        let response = HTTPResponseData(status: 429, headers: [("Retry-After", "Fri, 15 Jan 2027 08:00:30 GMT")])
-        let date = HTTPDate.parse("Fri, 15 Jan 2027 08:00:00 GMT")!
-        #expect(RetryPolicy.serverDelay(in: response, now: date) == .seconds(30))
-        #expect(RetryPolicy.serverDelay(in: HTTPResponseData(status: 429, headers: [("x-ms-retry-after-ms", "1500")]), now: now) == .milliseconds(1500))
-    }
-
-    @Test func backoffIsExponentialCappedAndEndsWhenTheServerAsksForTooLong() {
-        var policy = RetryPolicy.arm
-        policy.jitter = { 1.0 }
-        let busy = HTTPResponseData(status: 503)
-        #expect(policy.delay(beforeRetry: 1, after: busy) == .milliseconds(800))
-        #expect(policy.delay(beforeRetry: 2, after: busy) == .milliseconds(2400))
-        #expect(policy.delay(beforeRetry: 3, after: busy) == .milliseconds(5600))
-        #expect(policy.delay(beforeRetry: 4, after: busy) == nil)
-        #expect(policy.delay(beforeRetry: 1, after: HTTPResponseData(status: 404)) == nil)
-        #expect(policy.delay(beforeRetry: 1, after: nil) == .milliseconds(800))
-        // A server delay beyond the cap: stop and let the loop back off.
-        #expect(policy.delay(beforeRetry: 1, after: HTTPResponseData(status: 429, headers: [("Retry-After", "600")])) == nil)
-        var jittered = policy
-        jittered.jitter = { 1.29 }
-        jittered.maximumDelay = .seconds(5)
-        #expect(jittered.delay(beforeRetry: 3, after: busy) == .seconds(5))
     }
 
     @Test func aFailingPageFailsTheRefreshAndTheLastGoodStateStands() async throws {

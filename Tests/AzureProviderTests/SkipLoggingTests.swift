@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import AzureProviderTesting
+import HTTPSupport
 import Logging
 import ProviderKit
 import Synchronization

@@ -28,10 +28,13 @@ struct CommandLineTests {
         #expect(result.stderr.isEmpty)
     }
 
-    @Test("--validate loads the Python daemon's file when its variables are set")
-    func validatePythonExample() throws {
+    @Test(
+        "--validate loads the Python daemon's file, and the extended one, when their variables are set",
+        arguments: ["python-daemon-example.yaml", "discoveryd-extended.yaml"]
+    )
+    func validatePythonExample(_ file: String) throws {
         let result = try binary.run(
-            ["--validate", "--config", "Fixtures/config/python-daemon-example.yaml"],
+            ["--validate", "--config", "Fixtures/config/\(file)"],
             environment: [
                 "AZURE_SUBSCRIPTION_ID": "sub", "AZURE_TENANT_ID": "tenant", "AZURE_CLIENT_ID": "client",
                 "AZURE_CLIENT_SECRET": "do-not-print", "HAPROXY_DATAPLANE_PASSWORD": "do-not-print-either",
@@ -39,6 +42,7 @@ struct CommandLineTests {
         )
         #expect(result.status == 0)
         #expect(result.stdout.contains("1 Azure subscription -> HAProxy Data Plane API v2"))
+        #expect(result.stdout.contains("(linear x1.5)"))
         #expect(!result.stdout.contains("do-not-print"))
     }
 
@@ -117,6 +121,28 @@ extension CommandLineTests {
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("adress"))
+    }
+
+    @Test("a provider's error reads as a sentence naming the file, line and fix: no type names, no source locations")
+    func providerErrorReadsAsASentence() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "static: {path: fleet.yaml}\nhaproxy: {runtime_socket: /run/haproxy.sock}\n"
+            .write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+        try "instances:\n  - id: web-1\n    address: 10.0.0.1\n    region: r\n    tagz: {a: b}\n"
+            .write(to: directory.appendingPathComponent("fleet.yaml"), atomically: true, encoding: .utf8)
+
+        let result = try binary.run(["plan", "-c", directory.appendingPathComponent("config.yaml").path])
+        #expect(result.status == 1)
+        let fleet = directory.appendingPathComponent("fleet.yaml").path
+        #expect(
+            result.stderr.hasPrefix(
+                #"discoveryd plan: static provider \#(fleet):5: instances[0] (id "web-1"): unknown key "tagz"; did you mean "tags"?"#
+            ),
+            "\(result.stderr)"
+        )
+        #expect(!result.stderr.contains("DiscoveryError") && !result.stderr.contains(".swift:"))
     }
 }
 

@@ -112,6 +112,14 @@ struct ConfigurationErrorTests {
                 "config.yaml:4: haproxy.server_slots.base: invalid value 5; expected a whole number >= 10"
             ),
             (
+                "haproxy:\n  password: pw\n  server_slots:\n    growth_factor: 1\n",
+                "config.yaml:4: haproxy.server_slots.growth_factor: invalid value 1.0; expected a number > 1 for exponential growth (e.g. 2.0)"
+            ),
+            (
+                "haproxy:\n  password: pw\n  server_slots:\n    growth_factor: 5000\n",
+                "config.yaml:4: haproxy.server_slots.growth_factor: invalid value 5000.0; expected a number <= 1000"
+            ),
+            (
                 "haproxy:\n  password: pw\npolling:\n  interval_seconds: 2\n",
                 "config.yaml:4: polling.interval_seconds: invalid value 2; expected a number of seconds >= 5"
             ),

@@ -17,9 +17,50 @@ struct ConfigurationLoadingTests {
         "HAPROXY_DATAPLANE_PASSWORD": "dp-pa55word",
     ]
 
-    @Test("the Python daemon's example configuration loads unchanged with the expected values")
+    @Test("the Python daemon's own example file loads unchanged with its values")
     func pythonDaemonExample() throws {
         let path = RepositoryPaths.fixture("config/python-daemon-example.yaml")
+        let configuration = try ConfigurationLoader(environment: Self.pythonEnvironment).load(path: path)
+
+        let azure = try #require(configuration.azure)
+        #expect(azure.subscriptionIDs == ["6f1c7a52-0000-4c8e-9f0e-1a2b3c4d5e6f"])
+        #expect(azure.resourceGroups.isEmpty)
+        #expect(azure.credentialType == .default)
+        #expect(configuration.tags == TagsSection())
+        let haproxy = configuration.haproxy
+        #expect(haproxy.baseURL.absoluteString == "http://localhost:5555")
+        #expect(haproxy.apiVersion == .v2)
+        #expect(haproxy.username == "admin")
+        #expect(haproxy.password?.revealed == "dp-pa55word")
+        #expect(haproxy.serverSlots.growthType == .linear && haproxy.serverSlots.growthFactor == 1.5)
+        #expect(haproxy.availabilityZone == nil)
+        #expect(haproxy.azWeightTag == "HAProxy:Instance:AZperc")
+        #expect(configuration.polling == PollingSection())
+        #expect(configuration.logging.level == .info && configuration.logging.format == .json)
+    }
+
+    @Test("leaving out every optional key gives exactly the values the Python daemon's example writes out")
+    func defaultsAreThePythonDaemons() throws {
+        let loader = ConfigurationLoader(environment: Self.pythonEnvironment)
+        let written = try loader.load(path: RepositoryPaths.fixture("config/python-daemon-example.yaml"))
+        let minimal = try loader.load(
+            yaml: """
+                azure:
+                  subscription_id: "${AZURE_SUBSCRIPTION_ID}"
+                haproxy:
+                  password: "${HAPROXY_DATAPLANE_PASSWORD}"
+                """
+        )
+        #expect(minimal.haproxy == written.haproxy)
+        #expect(minimal.azure == written.azure)
+        #expect(minimal.tags == written.tags)
+        #expect(minimal.polling == written.polling)
+        #expect(minimal.logging == written.logging)
+    }
+
+    @Test("the extended example (the Python format plus discoveryd's keys) loads with the expected values")
+    func extendedExample() throws {
+        let path = RepositoryPaths.fixture("config/discoveryd-extended.yaml")
         let configuration = try ConfigurationLoader(environment: Self.pythonEnvironment).load(path: path)
 
         let azure = try #require(configuration.azure)
@@ -81,8 +122,9 @@ struct ConfigurationLoadingTests {
         #expect(configuration.tags.instancePortTag == "HAProxy:Instance:Port")
         #expect(configuration.tags.allowlist.isEmpty && configuration.tags.denylist.isEmpty)
         let haproxy = configuration.haproxy
-        #expect(haproxy.baseURL.absoluteString == "http://127.0.0.1:5555")
-        #expect(haproxy.apiVersion == .v3)
+        // The Python daemon's defaults (its config.py).
+        #expect(haproxy.baseURL.absoluteString == "http://localhost:5555")
+        #expect(haproxy.apiVersion == .v2)
         #expect(haproxy.username == "admin")
         #expect(haproxy.timeoutSeconds == 10)
         #expect(haproxy.verifySSL)
@@ -93,15 +135,23 @@ struct ConfigurationLoadingTests {
         #expect(haproxy.backend.namePrefix == "azure" && haproxy.backend.nameSeparator == "-")
         #expect(haproxy.backend.balance == "roundrobin" && haproxy.backend.mode == .http)
         #expect(haproxy.serverSlots.base == 10)
-        #expect(haproxy.serverSlots.growthFactor == 2.0)
-        #expect(haproxy.serverSlots.growthType == .exponential)
-        #expect(haproxy.availabilityZone == nil && haproxy.azWeightTag == nil)
+        #expect(haproxy.serverSlots.growthFactor == 1.5)
+        #expect(haproxy.serverSlots.growthType == .linear)
+        #expect(haproxy.availabilityZone == nil && haproxy.azWeightTag == "HAProxy:Instance:AZperc")
         #expect(haproxy.backendOptions.isEmpty)
         #expect(configuration.polling == PollingSection())
         #expect(configuration.polling.intervalSeconds == 30 && configuration.polling.jitterSeconds == 5)
         #expect(configuration.polling.maxBackoffSeconds == 300 && configuration.polling.backoffBaseSeconds == 5)
         #expect(configuration.logging.level == .info)
-        #expect(configuration.logging.format == .text)
+        #expect(configuration.logging.format == .json)
+    }
+
+    @Test("az_weight_tag: \"\" turns percentage weights off")
+    func emptyWeightTag() throws {
+        let configuration = try ConfigurationLoader(environment: [:]).load(
+            yaml: "static:\n  path: i.yaml\nhaproxy:\n  password: pw\n  az_weight_tag: \"\"\n"
+        )
+        #expect(configuration.haproxy.azWeightTag == nil)
     }
 
     @Test("azure defaults, and credentials fall back to the AZURE_* environment")
@@ -169,7 +219,7 @@ struct ConfigurationLoadingTests {
     @Test("secrets never show in descriptions, debug descriptions or dumps")
     func secretsAreRedacted() throws {
         let configuration = try ConfigurationLoader(environment: Self.pythonEnvironment).load(
-            path: RepositoryPaths.fixture("config/python-daemon-example.yaml")
+            path: RepositoryPaths.fixture("config/discoveryd-extended.yaml")
         )
         var dumped = ""
         dump(configuration, to: &dumped)

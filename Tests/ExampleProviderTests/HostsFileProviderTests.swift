@@ -56,7 +56,7 @@ struct HostsFileProviderTests {
     func configuration() async throws {
         try await withFleet("10.0.0.4 web-1\n") { directory in
             let valid = try load("hosts: {path: fleet.hosts, service: web, port: 8080}", in: directory)
-            #expect(valid.summary.hasPrefix("1 hosts file -> HAProxy Data Plane API v3"))
+            #expect(valid.summary.hasPrefix("1 hosts file -> HAProxy Data Plane API v2"))
 
             #expect(throws: ConfigurationError.self) { try load("hosts: {path: fleet.hosts, service: web, prot: 80}", in: directory) }
             do {

@@ -32,6 +32,23 @@ struct DiscoveryLoopTests {
         }
     }
 
+    @Test("a cycle starts an interval after the start of the previous one: the time a cycle took is not added")
+    func intervalCountsFromCycleStart() async throws {
+        let provider = FakeProvider(name: "p", instances: [web1])
+        let harness = try LoopHarness(providers: [provider])
+        try await harness.running { _ in
+            await harness.clock.waitForSleepCalls(atLeast: 1)
+            await provider.holdFetches()
+            harness.clock.advance(by: .seconds(30))
+            await provider.waitForFetches(atLeast: 2)
+            // The second cycle's fetch takes 12 s.
+            harness.clock.advance(by: .seconds(12))
+            await provider.releaseFetches()
+            await harness.clock.waitForSleepCalls(atLeast: 2)
+            #expect(harness.nextDelay == .seconds(18))
+        }
+    }
+
     @Test("a full resync request (SIGHUP) wakes the loop at once and asks the sink for a full resync")
     func fullResyncRequest() async throws {
         let provider = FakeProvider(name: "p", instances: [web1])

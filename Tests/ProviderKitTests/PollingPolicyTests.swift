@@ -34,6 +34,17 @@ struct PollingPolicyTests {
         #expect(middle > .milliseconds(32_400) && middle < .milliseconds(32_600))
     }
 
+    @Test("after a success the time the cycle took is subtracted (never below zero); a backoff is not shortened")
+    func cycleDurationIsSubtracted() {
+        var none = FixedRandomNumberGenerator.minimum
+        var all = FixedRandomNumberGenerator.maximum
+        #expect(policy.delay(afterConsecutiveFailures: 0, cycleDuration: .seconds(12), using: &none) == .seconds(18))
+        #expect(policy.delay(afterConsecutiveFailures: 0, cycleDuration: .seconds(12), using: &all) == .seconds(23))
+        #expect(policy.delay(afterConsecutiveFailures: 0, cycleDuration: .seconds(45), using: &none) == .zero)
+        #expect(policy.delay(afterConsecutiveFailures: 0, cycleDuration: .seconds(32), using: &all) == .seconds(3))
+        #expect(policy.delay(afterConsecutiveFailures: 2, cycleDuration: .seconds(3), using: &none) == .seconds(4))
+    }
+
     @Test("system randomness stays within interval...interval+jitter")
     func systemRandomWithinBounds() {
         var random = SystemRandomNumberGenerator()

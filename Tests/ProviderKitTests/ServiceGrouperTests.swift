@@ -74,12 +74,18 @@ struct ServiceGrouperTests {
         #expect(result.catalog.addressesByService == ["web:80@westeurope": ["10.0.0.1:8080", "10.0.0.2:80"]])
     }
 
-    @Test("a bad instance port tag skips that instance with a warning", arguments: ["abc", "0", "70000", "-1"])
+    @Test(
+        "a bad instance port tag falls back to the service port with a warning, as the Python daemon does",
+        arguments: ["abc", "0", "70000", "-1"]
+    )
     func badInstancePort(_ port: String) throws {
-        let result = grouper.group([taggedInstance("a", instancePort: port)])
-        #expect(result.catalog.services.isEmpty)
+        let result = grouper.group([taggedInstance("a", instancePort: port, address: "10.0.0.1")])
+        #expect(result.catalog.addressesByService == ["web:80@westeurope": ["10.0.0.1:80"]])
+        #expect(result.skipped.isEmpty)
         let warning = try #require(result.warnings.first)
-        #expect(warning.reason == .invalidTag(tag: "HAProxy:Instance:Port", value: port))
+        #expect(warning.reason == .invalidInstancePort(tag: "HAProxy:Instance:Port", value: port, servicePort: 80))
+        #expect(warning.description.contains("using the service port 80 instead"))
+        #expect(!warning.description.contains("skipped"))
     }
 
     @Test("tag names match regardless of case, as in Azure")

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import Logging
 
 /// Authenticated GETs against Azure Resource Manager, with retries and `nextLink` paging.
@@ -22,7 +23,7 @@ public struct ARMClient: Sendable {
         logger: Logger
     ) {
         self.resourceManager = resourceManager
-        self.sender = RetryingSender(transport: transport, policy: retry, timeout: timeout, logger: logger)
+        self.sender = RetryingSender(transport: transport, policy: retry, timeout: timeout, client: "azure", logger: logger)
         self.credential = credential
         self.maximumPages = maximumPages
     }
@@ -67,12 +68,14 @@ public struct ARMClient: Sendable {
     /// One authenticated GET decoded as `T`; any non-2xx answer after the retries throws.
     func get<T: Decodable>(_ url: String, as type: T.Type) async throws -> T {
         let credential = self.credential
-        let response = try await sender.send {
-            let token = try await credential.accessToken()
-            return HTTPRequestData(
-                url: url,
-                headers: [("Authorization", "Bearer \(token.token)"), ("Accept", "application/json")]
-            )
+        let response = try await AzureProviderError.mappingTransportErrors {
+            try await sender.send {
+                let token = try await credential.accessToken()
+                return HTTPRequestData(
+                    url: url,
+                    headers: [("Authorization", "Bearer \(token.token)"), ("Accept", "application/json")]
+                )
+            }
         }
         guard response.isSuccess else {
             if response.status == 401 {

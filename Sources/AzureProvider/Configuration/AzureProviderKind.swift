@@ -7,7 +7,7 @@ public enum AzureProviderKind: ProviderKind {
     public static let example = "subscription_id: ..."
 
     public static func makeProviders(from section: AzureSection, context: WiringContext) throws -> [any Provider] {
-        try AzureProvider.make(AzureProviderConfiguration(section, tagNames: context.tagNames), logger: context.logger)
+        try AzureProvider.make(AzureProviderConfiguration(section, tagNames: context.tagNames), logger: context.logger(for: "azure"))
     }
 
     public static func summary(of section: AzureSection) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import ProviderKit
 
 /// `azure:` — discover VMs and scale-set instances in one or more subscriptions.
@@ -137,21 +138,14 @@ extension KeyedDecodingContainer {
             )
         }
         let url = URL(string: text)
-        let scheme = url?.scheme?.lowercased()
-        let host = url?.host ?? ""
         // Tokens travel over these endpoints: plain http only to a local test endpoint.
         try require(
-            !host.isEmpty && (scheme == "https" || (scheme == "http" && Self.isLoopback(host))),
+            url.map { PlainHTTPRule.permits($0) } ?? false,
             key,
             value: "\"\(text)\"",
             expected: "an https:// URL (http:// only for a loopback host)"
         )
         return url!
-    }
-
-    private static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 }
 

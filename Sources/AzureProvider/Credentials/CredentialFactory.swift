@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import Logging
 
 /// Builds the configured ``TokenCredential`` (cached; see ``CachingCredential``).
@@ -55,7 +56,8 @@ enum CredentialFactory {
 
         func sender(_ policy: RetryPolicy, timeout: Duration? = nil) -> RetryingSender {
             RetryingSender(
-                transport: transport, policy: policy, timeout: timeout ?? configuration.requestTimeout, logger: logger
+                transport: transport, policy: policy, timeout: timeout ?? configuration.requestTimeout, client: "azure",
+                logger: logger
             )
         }
 
@@ -105,7 +107,7 @@ enum CredentialFactory {
                 resource: configuration.cloud.audience,
                 clientID: clientID,
                 sender: sender(configuration.managedIdentityRetry),
-                probe: probing ? ManagedIdentitySource.Probe(sender: sender(probePolicy, timeout: .seconds(1))) : nil,
+                probe: probing ? ManagedIdentitySource.Probe(sender: sender(probePolicy, timeout: configuration.managedIdentityProbeTimeout)) : nil,
                 now: now
             )
         }

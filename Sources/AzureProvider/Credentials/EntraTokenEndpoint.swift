@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 
 /// The Entra ID v2 token endpoint: `POST {authority}/{tenant}/oauth2/v2.0/token` with a client secret or
 /// a client assertion (client credentials grant).
@@ -36,7 +37,7 @@ struct EntraTokenEndpoint: Sendable {
             headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
             body: FormEncoding.encode(fields)
         )
-        let response = try await sender.send { request }
+        let response = try await AzureProviderError.mappingTransportErrors { try await sender.send { request } }
         guard response.isSuccess else {
             throw AzureProviderError(
                 .authenticationFailed,

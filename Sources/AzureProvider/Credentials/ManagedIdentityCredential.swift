@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import Synchronization
 
 /// A managed identity (`credential_type: managed_identity`): IMDS on VMs and scale sets, or the App

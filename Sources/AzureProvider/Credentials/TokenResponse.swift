@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 
 /// A token endpoint's answer. Entra v2 sends `expires_in` as a number, IMDS and the v1 endpoint send
 /// `expires_in`/`expires_on` as strings, older App Service endpoints a date string: all are accepted.

@@ -22,14 +22,31 @@ public enum DataPlaneSinkKind: SinkKind {
 
     public static func makeSink(from section: HAProxySection?, context: WiringContext) throws -> any Sink {
         let section = section ?? HAProxySection()
-        let client = try DataPlaneClient(configuration: DataPlaneClientConfiguration(section), logger: context.logger)
-        context.shutdown.add { try? await client.shutdown() }
         return DataPlaneSink(
-            client: client,
+            client: try makeClient(section, context: context),
             settings: try HAProxySinkSettings(section),
             applyMode: section.applyMode,
-            logger: context.logger
+            logger: context.logger(for: "haproxy-dataplane")
         )
+    }
+
+    /// What `discoveryd adopt` uses: the sink's client and settings.
+    public static func makeAdopter(from section: HAProxySection?, context: WiringContext) throws -> DataPlaneAdopter {
+        let section = section ?? HAProxySection()
+        return DataPlaneAdopter(
+            client: try makeClient(section, context: context),
+            settings: try HAProxySinkSettings(section),
+            logger: context.logger(for: "haproxy-dataplane")
+        )
+    }
+
+    private static func makeClient(_ section: HAProxySection, context: WiringContext) throws -> DataPlaneClient {
+        let client = try DataPlaneClient(
+            configuration: DataPlaneClientConfiguration(section),
+            logger: context.logger(for: "haproxy-dataplane-client")
+        )
+        context.shutdown.add { try? await client.shutdown() }
+        return client
     }
 
     public static func summary(of section: HAProxySection?) -> String {

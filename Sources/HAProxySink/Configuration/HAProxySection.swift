@@ -3,9 +3,9 @@ import ProviderKit
 
 /// `haproxy:` — where and how servers are written.
 ///
-/// Keys (defaults in brackets):
-/// - `base_url` [`http://127.0.0.1:5555`]: the Data Plane API.
-/// - `api_version` [`v3`]: `v2|v3` (`2` and `3` are accepted too).
+/// Keys (defaults in brackets; every default is the Python daemon's, so its files behave the same):
+/// - `base_url` [`http://localhost:5555`]: the Data Plane API.
+/// - `api_version` [`v2`]: `v2|v3` (`2` and `3` are accepted too).
 /// - `username` [`admin`], `password` (secret, never logged; required for the Data Plane API).
 /// - `timeout` [`10`]: seconds per request.
 /// - `verify_ssl` [`true`], `ca_file` [none]: TLS verification of the Data Plane API.
@@ -14,11 +14,15 @@ import ProviderKit
 ///   used instead of the Data Plane API, and no Data Plane settings are needed.
 /// - `backend`: see ``BackendSection``. `server_slots`: see ``ServerSlotsSection``.
 /// - `availability_zone` [none]: HAProxy's own zone; enables the zone rules.
-/// - `az_weight_tag` [none]: the tag holding the percentage of traffic for the other zone.
+/// - `az_weight_tag` [`HAProxy:Instance:AZperc`]: the tag holding the percentage of traffic for the other zone;
+///   `""` turns percentage weights off (the zone backup rule alone applies).
 /// - `backend_options` [`{}`]: service name → extra backend fields applied when the backend is created.
 public struct HAProxySection: Hashable, Sendable, Decodable {
-    public var baseURL = URL(string: "http://127.0.0.1:5555")!
-    public var apiVersion: DataPlaneAPIVersion = .v3
+    public static let defaultBaseURL = URL(string: "http://localhost:5555")!
+    public static let defaultAZWeightTag = "HAProxy:Instance:AZperc"
+
+    public var baseURL = HAProxySection.defaultBaseURL
+    public var apiVersion: DataPlaneAPIVersion = .v2
     public var username = "admin"
     public var password: Secret?
     public var timeoutSeconds: Double = 10
@@ -29,7 +33,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
     public var backend = BackendSection()
     public var serverSlots = ServerSlotsSection()
     public var availabilityZone: String?
-    public var azWeightTag: String?
+    public var azWeightTag: String? = HAProxySection.defaultAZWeightTag
     public var backendOptions: [String: [String: JSONValue]] = [:]
 
     public init() {}
@@ -68,7 +72,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
             )
             self.baseURL = url!
         }
-        self.apiVersion = try container.decode(DataPlaneAPIVersion.self, forKey: .apiVersion, default: .v3)
+        self.apiVersion = try container.decode(DataPlaneAPIVersion.self, forKey: .apiVersion, default: .v2)
         self.username = try container.decodeNonEmptyString(forKey: .username, default: "admin", expected: "a user name")
         self.password = try container.decodeIfPresent(Secret.self, forKey: .password)
         self.timeoutSeconds = try container.decode(Double.self, forKey: .timeout, default: 10)
@@ -85,7 +89,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
         self.backend = try container.decode(BackendSection.self, forKey: .backend, default: BackendSection())
         self.serverSlots = try container.decode(ServerSlotsSection.self, forKey: .serverSlots, default: ServerSlotsSection())
         self.availabilityZone = try container.decodeIfPresent(String.self, forKey: .availabilityZone).flatMap(\.nonBlank)
-        self.azWeightTag = try container.decodeIfPresent(String.self, forKey: .azWeightTag).flatMap(\.nonBlank)
+        self.azWeightTag = try container.decode(String.self, forKey: .azWeightTag, default: Self.defaultAZWeightTag).nonBlank
         self.backendOptions = try container.decode(
             [String: [String: JSONValue]].self,
             forKey: .backendOptions,
@@ -155,8 +159,8 @@ public struct BackendSection: Hashable, Sendable, Decodable {
 /// `base + ceil((n - base) * growth_factor)`, `exponential` to the smallest `base * growth_factor^k >= n`.
 public struct ServerSlotsSection: Hashable, Sendable, Decodable {
     public var base = 10
-    public var growthFactor = 2.0
-    public var growthType: SlotPolicy.GrowthType = .exponential
+    public var growthFactor = 1.5
+    public var growthType: SlotPolicy.GrowthType = .linear
 
     public init() {}
 
@@ -169,29 +173,29 @@ public struct ServerSlotsSection: Hashable, Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.base = try container.decode(Int.self, forKey: .base, default: 10)
-        try container.require(
-            base >= SlotPolicy.minimumBase,
-            .base,
-            value: "\(base)",
-            expected: "a whole number >= \(SlotPolicy.minimumBase)"
-        )
-        self.growthType = try container.decode(SlotPolicy.GrowthType.self, forKey: .growthType, default: .exponential)
-        self.growthFactor = try container.decode(Double.self, forKey: .growthFactor, default: 2.0)
-        switch growthType {
-        case .linear:
-            try container.require(
-                growthFactor > 0 && growthFactor.isFinite,
-                .growthFactor,
-                value: "\(growthFactor)",
-                expected: "a number > 0 for linear growth"
-            )
-        case .exponential:
-            try container.require(
-                growthFactor > 1 && growthFactor.isFinite,
-                .growthFactor,
-                value: "\(growthFactor)",
-                expected: "a number > 1 for exponential growth (e.g. 2.0)"
-            )
+        // SlotPolicy is the one validation of these values; this maps its errors to the key path.
+        try container.mapping(.base) { () throws(HAProxySinkSettingsError) in try SlotPolicy.validate(base: base) }
+        self.growthType = try container.decode(SlotPolicy.GrowthType.self, forKey: .growthType, default: .linear)
+        self.growthFactor = try container.decode(Double.self, forKey: .growthFactor, default: 1.5)
+        try container.mapping(.growthFactor) { () throws(HAProxySinkSettingsError) in
+            try SlotPolicy.validate(growthFactor: growthFactor, for: growthType)
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Runs a sink type's validation and reports its error at `key` of this section, with its value and
+    /// what is expected, as every configuration error reads.
+    fileprivate func mapping(_ key: Key, _ validate: () throws(HAProxySinkSettingsError) -> Void) throws {
+        do {
+            try validate()
+        } catch {
+            guard let value = error.value, let expected = error.expected else {
+                throw ConfigurationError(
+                    code: .invalidValue, keyPath: ConfigurationKeyPath(codingPath + [key]), message: error.description
+                )
+            }
+            throw ConfigurationError.invalidValue(at: codingPath + [key], value: value, expected: expected)
         }
     }
 }

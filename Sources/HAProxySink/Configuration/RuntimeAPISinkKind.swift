@@ -20,7 +20,7 @@ public enum RuntimeAPISinkKind: SinkKind {
         return RuntimeAPISink(
             client: runtimeClient(socket: socket, timeoutSeconds: section.timeoutSeconds),
             settings: try HAProxySinkSettings(section),
-            logger: context.logger
+            logger: context.logger(for: "haproxy-runtime")
         )
     }
 

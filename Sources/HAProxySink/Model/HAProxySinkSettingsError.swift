@@ -34,10 +34,22 @@ public struct HAProxySinkSettingsError: Error, Hashable, Sendable, CustomStringC
     /// What is wrong and how to fix it.
     public var message: String
 
+    /// The rejected value as the user wrote it, and what would be accepted, when the error is about one value.
+    public var value: String?
+    public var expected: String?
+
     public init(code: Code, key: String, message: String) {
         self.code = code
         self.key = key
         self.message = message
+    }
+
+    /// `<key>: invalid value <value>; expected <expected>`, the wording of a configuration file error.
+    public static func invalidValue(_ code: Code, key: String, value: String, expected: String) -> Self {
+        var error = Self(code: code, key: key, message: "invalid value \(value); expected \(expected)")
+        error.value = value
+        error.expected = expected
+        return error
     }
 
     public var description: String { "\(key): \(message)" }

@@ -65,6 +65,20 @@ public struct BackendNaming: Hashable, Sendable {
         backendName.utf8.count > managedPrefix.utf8.count && backendName.hasPrefix(managedPrefix)
     }
 
+    /// Whether `backendName` reads as a name this scheme makes: the prefix, a service name, a port (1-65535)
+    /// and optionally a region, joined by the separator (`azure-web-8080-westeurope`). This is how backends
+    /// another tool made with the same scheme (the Python daemon) are recognised for `discoveryd adopt`.
+    public func followsScheme(backendName: String) -> Bool {
+        guard isManaged(backendName: backendName) else { return false }
+        let parts = backendName.dropFirst(managedPrefix.count).split(separator: separator, omittingEmptySubsequences: false)
+        return parts.indices.contains { index in
+            guard index >= 1, !parts[..<index].joined().isEmpty else { return false }
+            let part = parts[index]
+            return !part.isEmpty && part.count <= 5 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isWholeNumber)
+                && (1...65535).contains(Int(part) ?? 0)
+        }
+    }
+
     /// Whether HAProxy accepts `name` as a proxy name: `^[A-Za-z0-9-_.:]+$`.
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.allSatisfy(isValidByte)

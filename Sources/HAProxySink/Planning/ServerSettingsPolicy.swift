@@ -5,9 +5,10 @@ import ProviderKit
 /// - Without ``availabilityZone`` every server gets ``weight`` and is never a backup.
 /// - With it, an endpoint in another zone becomes a `backup` server, so traffic stays in HAProxy's zone while
 ///   it has healthy servers there. Endpoints without a zone count as same-zone.
-/// - If ``azWeightTag`` is set too and an endpoint carries that tag with an integer `p` in 0...100, zones are
-///   balanced by weight instead: same zone `100 - p`, other zone `p`, never backup. Any other value is ignored
-///   (the backup rule applies) and reported as a warning.
+/// - If ``azWeightTag`` is set too and an endpoint carries that tag with an integer `p` in 1...99 (the Python
+///   daemon's range: `0` or `100` would take a zone out entirely), zones are balanced by weight instead: same
+///   zone `100 - p`, other zone `p`, never backup. Any other value is ignored (the backup rule applies) and
+///   reported as a warning.
 public struct ServerSettingsPolicy: Hashable, Sendable {
     public static let defaultWeight = 100
 
@@ -59,7 +60,7 @@ public struct ServerSettingsPolicy: Hashable, Sendable {
                     backend: backend,
                     instanceID: endpoint.instanceID,
                     message:
-                        "tag \(azWeightTag)=\"\(text)\" is not an integer 0-100; ignored (zone backup rule applies)"
+                        "tag \(azWeightTag)=\"\(text)\" is not an integer 1-99; ignored (zone backup rule applies)"
                 )
             )
         }
@@ -86,7 +87,7 @@ public struct ServerSettingsPolicy: Hashable, Sendable {
     private static func percentage(_ text: String) -> Int? {
         let trimmed = text.trimmingCharacters(in: " \t")
         guard !trimmed.isEmpty, trimmed.count <= 3, trimmed.allSatisfy({ $0.isASCII && $0.isWholeNumber }),
-            let value = Int(trimmed), (0...100).contains(value)
+            let value = Int(trimmed), (1...99).contains(value)
         else { return nil }
         return value
     }

@@ -23,6 +23,8 @@ public struct SlotPolicy: Hashable, Sendable {
     }
 
     public static let minimumBase = 10
+    /// Beyond this a single step would create absurd numbers of servers.
+    public static let maximumGrowthFactor = 1000.0
 
     public let base: Int
     public let growthFactor: Double
@@ -31,8 +33,10 @@ public struct SlotPolicy: Hashable, Sendable {
     /// Base 10, exponential, factor 2.
     public static let standard = SlotPolicy(validatedBase: 10, growthFactor: 2, growthType: .exponential)
 
+    /// The one validation of these values: `haproxy.server_slots` maps its errors to the key path.
+    ///
     /// - Throws: ``HAProxySinkSettingsError`` when `base` is below ``minimumBase`` or the factor cannot grow
-    ///   capacity (linear: not > 0; exponential: not > 1).
+    ///   capacity (linear: not > 0; exponential: not > 1; never above 1000).
     public init(
         base: Int = 10,
         growthFactor: Double = 2.0,
@@ -40,23 +44,40 @@ public struct SlotPolicy: Hashable, Sendable {
     )
         throws(HAProxySinkSettingsError)
     {
-        guard base >= Self.minimumBase else {
-            throw HAProxySinkSettingsError(
-                code: .invalidSlotBase,
-                key: "haproxy.server_slots.base",
-                message: "\(base) is below the minimum of \(Self.minimumBase) slots; use \(Self.minimumBase) or more"
-            )
-        }
-        let minimumFactor: Double = growthType == .exponential ? 1 : 0
-        guard growthFactor.isFinite, growthFactor > minimumFactor, growthFactor <= 1000 else {
-            throw HAProxySinkSettingsError(
-                code: .invalidGrowthFactor,
-                key: "haproxy.server_slots.growth_factor",
-                message: "\(growthFactor) cannot grow \(growthType) capacity; use a number above "
-                    + "\(Int(minimumFactor)) (e.g. 2)"
-            )
-        }
+        try Self.validate(base: base)
+        try Self.validate(growthFactor: growthFactor, for: growthType)
         self.init(validatedBase: base, growthFactor: growthFactor, growthType: growthType)
+    }
+
+    /// Throws ``HAProxySinkSettingsError/Code/invalidSlotBase`` when `base` is below ``minimumBase``.
+    public static func validate(base: Int) throws(HAProxySinkSettingsError) {
+        guard base >= minimumBase else {
+            throw .invalidValue(
+                .invalidSlotBase, key: "haproxy.server_slots.base", value: "\(base)",
+                expected: "a whole number >= \(minimumBase)"
+            )
+        }
+    }
+
+    /// Throws ``HAProxySinkSettingsError/Code/invalidGrowthFactor`` when `growthFactor` cannot grow capacity
+    /// the `growthType` way.
+    public static func validate(growthFactor: Double, for growthType: GrowthType) throws(HAProxySinkSettingsError) {
+        let minimumFactor: Double = growthType == .exponential ? 1 : 0
+        let expected: String? =
+            if !growthFactor.isFinite || growthFactor <= minimumFactor {
+                growthType == .exponential
+                    ? "a number > 1 for exponential growth (e.g. 2.0)" : "a number > 0 for linear growth"
+            } else if growthFactor > maximumGrowthFactor {
+                "a number <= \(Int(maximumGrowthFactor))"
+            } else {
+                nil
+            }
+        if let expected {
+            throw .invalidValue(
+                .invalidGrowthFactor, key: "haproxy.server_slots.growth_factor", value: "\(growthFactor)",
+                expected: expected
+            )
+        }
     }
 
     private init(validatedBase base: Int, growthFactor: Double, growthType: GrowthType) {

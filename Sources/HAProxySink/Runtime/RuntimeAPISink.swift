@@ -25,7 +25,8 @@ public actor RuntimeAPISink: PlanningSink {
     private let translator = RuntimeChangeTranslator()
     /// The slot of each instance after the last successful apply: a cache, see ``Sink``.
     private var assignments: [String: [InstanceID: String]] = [:]
-    private var lastWarnings: Set<PlanWarning> = []
+    /// Plan warnings already logged; a standing condition is logged once, not every cycle.
+    private var planWarnings = WarnOnce<PlanWarning>()
 
     public init(
         client: RuntimeAPIClient,
@@ -100,10 +101,8 @@ public actor RuntimeAPISink: PlanningSink {
     }
 
     private func logNewWarnings(_ warnings: [PlanWarning]) {
-        let current = Set(warnings)
-        for warning in warnings where !lastWarnings.contains(warning) {
+        for warning in planWarnings.newWarnings(warnings) {
             logger.warning("\(warning)")
         }
-        lastWarnings = current
     }
 }

@@ -23,10 +23,12 @@ public struct ServiceGrouper: Sendable {
     private func group(buffer instances: UnsafeBufferPointer<Instance>) -> GroupingResult {
         var endpointsByKey: [ServiceKey: [Endpoint]] = [:]
         var skipped: [SkippedInstance] = []
+        var adjusted: [SkippedInstance] = []
         for index in instances.indices {
             switch placement(of: instances[index]) {
-            case .endpoint(let key, let endpoint):
+            case .endpoint(let key, let endpoint, let adjustment):
                 endpointsByKey[key, default: []].append(endpoint)
+                if let adjustment { adjusted.append(SkippedInstance(instances[index], reason: adjustment)) }
             case .skipped(let reason):
                 skipped.append(SkippedInstance(instances[index], reason: reason))
             }
@@ -44,11 +46,12 @@ public struct ServiceGrouper: Sendable {
             Self.removeDuplicateIDs(from: &groups[position].value, into: &skipped)
             services.append(DiscoveredService(key: groups[position].key, sortedEndpoints: groups[position].value))
         }
-        return GroupingResult(catalog: ServiceCatalog(services), skipped: skipped)
+        return GroupingResult(catalog: ServiceCatalog(services), skipped: skipped, adjusted: adjusted)
     }
 
     private enum Placement {
-        case endpoint(ServiceKey, Endpoint)
+        /// Placed; `adjustment` says what was corrected on the way (a bad instance port tag).
+        case endpoint(ServiceKey, Endpoint, adjustment: SkippedInstance.Reason?)
         case skipped(SkippedInstance.Reason)
     }
 
@@ -71,11 +74,15 @@ public struct ServiceGrouper: Sendable {
             return .skipped(.invalidTag(tag: tagNames.servicePort, value: servicePortText))
         }
         var port = servicePort
+        var adjustment: SkippedInstance.Reason?
         if let instancePortText = tags.instancePort {
-            guard let instancePort = Self.port(instancePortText) else {
-                return .skipped(.invalidTag(tag: tagNames.instancePort, value: instancePortText))
+            // As the Python daemon does: a bad override falls back to the service port rather than dropping a
+            // serving instance; the warning asks for the tag to be fixed.
+            if let instancePort = Self.port(instancePortText) {
+                port = instancePort
+            } else {
+                adjustment = .invalidInstancePort(tag: tagNames.instancePort, value: instancePortText, servicePort: servicePort)
             }
-            port = instancePort
         }
         guard !instance.address.isEmpty else { return .skipped(.noAddress) }
         return .endpoint(
@@ -87,7 +94,8 @@ public struct ServiceGrouper: Sendable {
                 port: port,
                 zone: instance.zone,
                 tags: instance.tags
-            )
+            ),
+            adjustment: adjustment
         )
     }
 
@@ -161,10 +169,13 @@ private struct ServiceTags {
 public struct GroupingResult: Hashable, Sendable {
     public var catalog: ServiceCatalog
     public var skipped: [SkippedInstance]
+    /// Instances that were placed, but not quite as tagged (an invalid instance port tag: the service port is
+    /// used instead). Each one deserves a warning.
+    public var adjusted: [SkippedInstance] = []
 
-    /// The skipped instances a user should hear about (bad tags, missing address), as opposed to the
-    /// expected ones (untagged, stopped, filtered out).
-    public var warnings: [SkippedInstance] { skipped.filter(\.reason.deservesWarning) }
+    /// What a user should hear about: skipped instances with bad tags or no address (as opposed to the
+    /// expected ones: untagged, stopped, filtered out), then the ``adjusted`` ones.
+    public var warnings: [SkippedInstance] { skipped.filter(\.reason.deservesWarning) + adjusted }
 }
 
 /// An instance that did not become an endpoint.
@@ -192,10 +203,12 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
         case invalidTag(tag: String, value: String)
         case noAddress
         case duplicateID
+        /// Not a skip: the instance port tag is not a port, so the instance serves on the service port.
+        case invalidInstancePort(tag: String, value: String, servicePort: Int)
 
         public var deservesWarning: Bool {
             switch self {
-            case .invalidTag, .noAddress, .duplicateID: true
+            case .invalidTag, .noAddress, .duplicateID, .invalidInstancePort: true
             case .notRunning, .notTagged, .filteredOut: false
             }
         }
@@ -209,11 +222,16 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
                 "tag \(tag)=\"\(value)\" is not valid (expected a port number 1-65535 or a non-empty name); fix the tag"
             case .noAddress: "has no address"
             case .duplicateID: "another instance of the same service has the same id; placed once"
+            case .invalidInstancePort(let tag, let value, let servicePort):
+                "tag \(tag)=\"\(value)\" is not a port number 1-65535; using the service port \(servicePort) instead; fix the tag"
             }
         }
     }
 
-    public var description: String { "instance \(instanceName) (\(instanceID)) skipped: \(reason)" }
+    public var description: String {
+        if case .invalidInstancePort = reason { return "instance \(instanceName) (\(instanceID)): \(reason)" }
+        return "instance \(instanceName) (\(instanceID)) skipped: \(reason)"
+    }
 }
 
 extension String {

@@ -101,10 +101,9 @@ public struct DiscoveryError: Error, Hashable, Sendable {
         file: String = #fileID,
         line: Int = #line
     ) -> Self {
-        let details = failures.map { "\($0.provider): \($0.error)" }.joined(separator: "; ")
         return Self(
             .providerFailed,
-            message: "\(failures.count) provider(s) failed, nothing was applied: \(details)",
+            message: failures.map { describe(provider: $0.provider, error: $0.error) }.joined(separator: "; "),
             underlying: failures.map(\.error),
             report: report,
             file: file,
@@ -175,8 +174,27 @@ public struct DiscoveryError: Error, Hashable, Sendable {
     }
 }
 
+extension DiscoveryError {
+    /// `static provider /etc/fleet.yaml:5: ...` when the error already names what the provider reads
+    /// (provider names are `kind:detail`), else `provider azure:sub-1: ...`.
+    static func describe(provider: String, error: any Error) -> String {
+        let text = "\(error)"
+        if let colon = provider.firstIndex(of: ":") {
+            let kind = provider[..<colon]
+            let detail = provider[provider.index(after: colon)...]
+            if !kind.isEmpty, !detail.isEmpty, text.contains(detail) { return "\(kind) provider \(text)" }
+        }
+        return "provider \(provider): \(text)"
+    }
+}
+
 extension DiscoveryError: CustomStringConvertible {
-    public var description: String {
+    /// The message alone: this is what an operator reads. Where it was raised is in ``debugDescription``.
+    public var description: String { message }
+}
+
+extension DiscoveryError: CustomDebugStringConvertible {
+    public var debugDescription: String {
         "DiscoveryError(\(code)): \(message) [\(backing.file):\(backing.line)]"
     }
 }

@@ -46,7 +46,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
 
     private struct State {
         var store: SnapshotStore
-        var warnings = WarningTracker()
+        var warnings = WarnOnce<SkippedInstance>()
         var random: any RandomNumberGenerator & Sendable
         var cycle = 0
         var consecutiveFailedCycles = 0
@@ -182,11 +182,15 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
 
     private func cycleUntilStopped() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            guard await runCycle(forceFullResync: false) != nil else { return }
+            guard let report = await runCycle(forceFullResync: false) else { return }
             if Task.isShuttingDownGracefully { return }
             let (delay, failures) = state.withLock { state in
                 (
-                    policy.delay(afterConsecutiveFailures: state.consecutiveFailedCycles, using: &state.random),
+                    policy.delay(
+                        afterConsecutiveFailures: state.consecutiveFailedCycles,
+                        cycleDuration: report.duration,
+                        using: &state.random
+                    ),
                     state.consecutiveFailedCycles
                 )
             }
@@ -372,7 +376,8 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
             logger[metadataKey: "provider"] = .string(report.provider)
             switch report.outcome {
             case .fetched(let count):
-                logger.debug("provider fetched", metadata: ["instances": .stringConvertible(count)])
+                // The Python daemon's message and field for the same event, so its dashboards keep working.
+                logger.info("Discovery complete", metadata: ["total_instances": .stringConvertible(count)])
             case .stale(let error, let count):
                 let failures = state.withLock { $0.store.snapshots[report.provider]?.consecutiveFailures ?? 0 }
                 logger.warning(
@@ -390,8 +395,11 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     }
 
     private func log(_ report: CycleReport, logger: Logger) {
+        // Seconds with two decimals, the Python daemon's `elapsed_seconds`.
+        let (seconds, attoseconds) = report.duration.components
+        let elapsed = ((Double(seconds) + Double(attoseconds) / 1e18) * 100).rounded() / 100
         var metadata: Logger.Metadata = [
-            "duration": .stringConvertible(report.duration),
+            "elapsed_seconds": .stringConvertible(elapsed),
             "full-resync": .stringConvertible(report.fullResync),
             "sink": .string(sink.name),
         ]
@@ -405,16 +413,25 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
             metadata["requests"] = .stringConvertible(sinkReport.requests)
             metadata["servers-changed"] = .stringConvertible(sinkReport.serversChanged)
             metadata["reloads"] = .stringConvertible(sinkReport.reloads)
-            if sinkReport.isNoOp {
-                logger.debug("cycle finished, nothing to change", metadata: metadata)
+            for change in sinkReport.changes {
+                logger.info("\(change)", metadata: ["sink": .string(sink.name)])
+            }
+            if report.succeeded {
+                logger.info("Cycle complete", metadata: metadata)
             } else {
-                for change in sinkReport.changes {
-                    logger.info("\(change)", metadata: ["sink": .string(sink.name)])
-                }
-                logger.info("cycle applied changes", metadata: metadata)
+                let failures = state.withLock { $0.consecutiveFailedCycles }
+                logger.warning(
+                    "Cycle failed (consecutive failures: \(failures)): a provider failed; its last good instances were applied",
+                    metadata: metadata
+                )
             }
         case .failed(let error):
-            logger.error("sink failed to apply the catalog; will retry", error: error, metadata: metadata)
+            let failures = state.withLock { $0.consecutiveFailedCycles }
+            logger.error(
+                "Cycle failed (consecutive failures: \(failures)): the sink did not apply the catalog; will retry",
+                error: error,
+                metadata: metadata
+            )
         case .waitingForProviders, .notApplied:
             logger.debug("cycle finished without applying", metadata: metadata)
         }

@@ -1,6 +1,7 @@
 /// When the discovery loop runs its next cycle.
 ///
-/// After a successful cycle the loop waits ``interval`` plus a random share of ``jitter``, so that many
+/// After a successful cycle the loop starts the next one ``interval`` after the *start* of the last (the time
+/// the cycle took is subtracted, as the Python daemon does), plus a random share of ``jitter``, so that many
 /// daemons started together (a fleet of HAProxy hosts) drift apart instead of hitting the cloud API in
 /// step. After consecutive failed cycles it backs off exponentially from ``backoffBase`` up to
 /// ``maxBackoff``: a struggling API gets fewer calls, and a short blip is retried quickly.
@@ -45,6 +46,18 @@ public struct PollingPolicy: Hashable, Sendable {
         using random: inout some RandomNumberGenerator
     ) -> Duration {
         failures > 0 ? backoff(afterConsecutiveFailures: failures) : delayAfterSuccess(using: &random)
+    }
+
+    /// The pause after a cycle that took `cycleDuration`: after a success `interval - cycleDuration` plus the
+    /// jitter, never negative (a cycle longer than the interval is followed at once, plus any jitter left
+    /// over); after failures the full ``backoff(afterConsecutiveFailures:)``, counted from the failure.
+    public func delay(
+        afterConsecutiveFailures failures: Int,
+        cycleDuration: Duration,
+        using random: inout some RandomNumberGenerator
+    ) -> Duration {
+        guard failures == 0 else { return backoff(afterConsecutiveFailures: failures) }
+        return max(.zero, delayAfterSuccess(using: &random) - max(cycleDuration, .zero))
     }
 
     /// ``interval`` plus a uniformly random duration in `0...jitter`.

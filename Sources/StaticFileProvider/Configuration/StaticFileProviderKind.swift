@@ -21,7 +21,7 @@ public enum StaticFileProviderKind: ProviderKind {
     public static func isConfigured(_ section: Section) -> Bool { !section.files.isEmpty }
 
     public static func makeProviders(from section: Section, context: WiringContext) throws -> [any Provider] {
-        section.files.map { StaticFileProvider(path: $0.resolvedPath, logger: context.logger) }
+        section.files.map { StaticFileProvider(path: $0.resolvedPath, logger: context.logger(for: "static")) }
     }
 
     public static func summary(of section: Section) -> String {

@@ -16,7 +16,7 @@ struct Discoveryd: AsyncParsableCommand {
             SIGHUP asks for a full resync on the next cycle. Logs go to stderr.
             """,
         version: DiscoverydVersion.current,
-        subcommands: [Plan.self]
+        subcommands: [Plan.self, Adopt.self]
     )
 
     @OptionGroup var options: ConfigFileOptions
@@ -43,9 +43,10 @@ struct Discoveryd: AsyncParsableCommand {
         // Trapped before anything slow, so that an early SIGHUP is queued instead of killing the process.
         let hangups: UnixSignalsSequence? = once ? nil : await UnixSignalsSequence(trapping: .sighup)
         LoggingBootstrap.bootstrap(configuration.logging)
-        let logger = Logger(label: "discoveryd")
+        let context = LoggerName.wiringContext()
+        let logger = context.logger
         logger.info("discoveryd \(DiscoverydVersion.current) starting: \(configuration.summary)")
-        let context = WiringContext(logger: logger)
+        if once { logger.info("Running single discovery cycle (--once)") }
         let assembly = DaemonAssembly(configuration: configuration, context: context)
         let loop: DiscoveryLoop<ContinuousClock>
         do {
@@ -90,7 +91,7 @@ struct Discoveryd: AsyncParsableCommand {
             try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups).run()
             return true
         } catch {
-            logger.critical("discoveryd stopped", metadata: ["error": "\(error)"])
+            logger.critical("Fatal error: \(error)", metadata: ["error": "\(error)"])
             return false
         }
     }

@@ -26,7 +26,7 @@ extension Discoveryd {
         func run() async throws {
             let configuration = try options.load(requiresSinkSettings: !offline)
             LoggingBootstrap.bootstrap(configuration.logging)
-            let context = WiringContext(logger: Logger(label: "discoveryd.plan"))
+            let context = LoggerName.wiringContext()
             let changePlan: ChangePlan
             do {
                 changePlan = try await DaemonAssembly(configuration: configuration, context: context).plan(offline: offline)

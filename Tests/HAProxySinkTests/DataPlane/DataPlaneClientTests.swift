@@ -1,3 +1,4 @@
+import DataPlaneTesting
 import Foundation
 import HAProxySink
 import Logging

@@ -41,12 +41,24 @@ struct DataPlanePlannerTests {
         #expect(fields == [.address, .parameters])
     }
 
-    @Test func unmarkedBackendOfTheSameNameIsLeftAloneWithAWarning() {
+    @Test func unmarkedBackendOfTheSameNameIsLeftAloneWithAWarningToAdoptIt() {
         let snapshot = DataPlaneSnapshot(version: 3, foreignBackends: [Self.backend])
         let plan = planner.plan(catalog: catalog, snapshot: snapshot)
         #expect(plan.reconcile.backends.isEmpty)
         #expect(plan.newBackends.isEmpty)
-        #expect(plan.reconcile.warnings.contains { $0.backend == Self.backend && $0.message.contains("not marked") })
+        let warnings = plan.reconcile.warnings.filter { $0.backend == Self.backend }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.contains("carries no \"managed by discoveryd\" marker") == true)
+        #expect(warnings.first?.message.contains("run `discoveryd adopt`") == true)
+    }
+
+    @Test func everyUnmarkedLookalikeIsNamedEvenWithoutAService() {
+        let snapshot = DataPlaneSnapshot(
+            version: 3,
+            foreignBackends: ["azure-old-8080-northeurope", "azure-stats", "azure-web-westeurope"]
+        )
+        let plan = planner.plan(catalog: ServiceCatalog([]), snapshot: snapshot)
+        #expect(plan.reconcile.warnings.compactMap(\.backend) == ["azure-old-8080-northeurope"])
     }
 
     @Test func newBackendCarriesItsCreationBody() {

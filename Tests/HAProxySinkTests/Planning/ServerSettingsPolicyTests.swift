@@ -39,14 +39,14 @@ struct ServerSettingsPolicyTests {
         #expect(same.1.isEmpty && other.1.isEmpty)
     }
 
-    @Test(arguments: [("0", 100, 0), ("100", 0, 100), (" 25 ", 75, 25)])
+    @Test(arguments: [("1", 99, 1), ("99", 1, 99), (" 25 ", 75, 25)])
     func weightTagBounds(value: String, sameZone: Int, otherZone: Int) throws {
         let policy = try ServerSettingsPolicy(availabilityZone: "1", azWeightTag: "AZperc")
         #expect(settings(policy, Fixture.endpoint(1, zone: "1", tags: ["AZperc": value])).0.weight == sameZone)
         #expect(settings(policy, Fixture.endpoint(2, zone: "2", tags: ["azperc": value])).0.weight == otherZone)
     }
 
-    @Test(arguments: ["101", "-5", "abc", "", "2.5", "1e2"])
+    @Test(arguments: ["0", "100", "101", "-5", "abc", "", "2.5", "1e2"])
     func invalidWeightTagIsIgnoredWithAWarning(value: String) throws {
         let policy = try ServerSettingsPolicy(availabilityZone: "1", azWeightTag: "AZperc")
         let (result, warnings) = settings(policy, Fixture.endpoint(2, zone: "2", tags: ["AZperc": value]))

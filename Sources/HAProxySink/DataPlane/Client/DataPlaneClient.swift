@@ -1,9 +1,6 @@
-import AsyncHTTPClient
 import Foundation
+import HTTPSupport
 import Logging
-import NIOCore
-import NIOHTTP1
-import NIOSSL
 import Synchronization
 
 /// A client for the parts of the HAProxy Data Plane API (v2 and v3) that discovery needs: the configuration
@@ -13,16 +10,18 @@ import Synchronization
 /// ``DataPlaneError`` carrying the API's `{code, message}`. Requests are counted (``requestCount``) so a
 /// sink can report what a cycle cost.
 ///
-/// The client owns an `HTTPClient` only when the TLS settings need one (`verify_ssl: false` or a CA file);
-/// call ``shutdown()`` when done with it.
+/// Requests go through HTTPSupport's transport: the process-wide client for the TLS settings
+/// (`verify_ssl`, `ca_file`), the per-request timeout and a cap on the answer's size. Requests are not
+/// retried here: a write is not idempotent, and the sink retries a conflicting transaction from a fresh read.
 public final class DataPlaneClient: Sendable {
+    /// The cap on an answer: a backend list of thousands of servers is a few MB.
+    public static let maximumBodyBytes = 32 * 1024 * 1024
+
     public let configuration: DataPlaneClientConfiguration
-    private let httpClient: HTTPClient
-    private let ownsHTTPClient: Bool
+    private let transport: any HTTPTransport
     private let apiRoot: String
     private let routes: DataPlaneRoutes
     private let authorization: String?
-    private let timeout: TimeAmount
     private let logger: Logger
     private let requests = Mutex(0)
 
@@ -39,40 +38,21 @@ public final class DataPlaneClient: Sendable {
         } else {
             self.authorization = nil
         }
-        let (seconds, attoseconds) = configuration.timeout.components
-        self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-
-        if configuration.usesTLS && (!configuration.verifySSL || configuration.caFile != nil) {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            if !configuration.verifySSL {
-                tls.certificateVerification = .none
-            }
-            if let caFile = configuration.caFile {
-                guard FileManager.default.isReadableFile(atPath: caFile) else {
-                    throw DataPlaneError(
-                        code: .invalidConfiguration,
-                        message: "haproxy.ca_file '\(caFile)' cannot be read; give the path of a PEM file of CA certificates"
-                    )
-                }
-                tls.additionalTrustRoots = [.file(caFile)]
-            }
-            self.httpClient = HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: HTTPClient.Configuration(tlsConfiguration: tls)
+        let trust =
+            configuration.usesTLS
+            ? TLSTrust(caFile: configuration.caFile, verifiesCertificates: configuration.verifySSL) : TLSTrust()
+        do {
+            self.transport = try AsyncHTTPTransport.make(
+                trust: trust, configurationKey: "haproxy.ca_file", maximumBodyBytes: Self.maximumBodyBytes
             )
-            self.ownsHTTPClient = true
-        } else {
-            self.httpClient = HTTPClient.shared
-            self.ownsHTTPClient = false
+        } catch let error as HTTPTransportError {
+            throw DataPlaneError(code: .invalidConfiguration, message: error.message)
         }
     }
 
-    /// Releases the connection pool if this client created one.
-    public func shutdown() async throws {
-        if ownsHTTPClient {
-            try await httpClient.shutdown()
-        }
-    }
+    /// Nothing to release: the HTTP clients are process-wide (HTTPSupport's `SharedHTTPClients`). Kept so
+    /// callers need not know that.
+    public func shutdown() async throws {}
 
     /// Requests sent so far, whatever their outcome.
     public var requestCount: Int { requests.withLock { $0 } }
@@ -107,6 +87,15 @@ public final class DataPlaneClient: Sendable {
         -> DataPlaneWriteOutcome
     {
         try await write(.POST, routes.backends, body: .object(backend.fields), target: target)
+    }
+
+    /// Replaces the backend's own fields (name, mode, balance, description ...); its servers stay as they are.
+    /// Always a reload outside a transaction.
+    @discardableResult
+    public func replaceBackend(_ backend: DataPlaneBackend, target: DataPlaneWriteTarget) async throws
+        -> DataPlaneWriteOutcome
+    {
+        try await write(.PUT, routes.backend(backend.name), body: .object(backend.fields), target: target)
     }
 
     @discardableResult
@@ -160,7 +149,7 @@ public final class DataPlaneClient: Sendable {
     // MARK: Plumbing
 
     private func write(
-        _ method: HTTPMethod,
+        _ method: DataPlaneMethod,
         _ route: DataPlaneRoutes.Route,
         body: JSONValue?,
         target: DataPlaneWriteTarget
@@ -175,52 +164,61 @@ public final class DataPlaneClient: Sendable {
         }
     }
 
-    private func send(_ method: HTTPMethod, _ route: DataPlaneRoutes.Route, body: JSONValue? = nil) async throws
+    private func send(_ method: DataPlaneMethod, _ route: DataPlaneRoutes.Route, body: JSONValue? = nil) async throws
         -> DataPlaneResponse
     {
         let requestName = "\(method.rawValue) \(route.path)"
-        var request = HTTPClientRequest(url: apiRoot + route.pathAndQuery)
-        request.method = method
-        request.headers.add(name: "Accept", value: "application/json")
+        var request = HTTPRequestData(
+            method: method.rawValue, url: apiRoot + route.pathAndQuery, headers: [("Accept", "application/json")]
+        )
         if let authorization {
-            request.headers.add(name: "Authorization", value: authorization)
+            request.headers.append(("Authorization", authorization))
         }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try body.encoded()))
+            request.headers.append(("Content-Type", "application/json"))
+            request.body = Array(try body.encoded())
         }
         requests.withLock { $0 += 1 }
         logger.trace("data plane request", metadata: ["request": "\(requestName)"])
 
-        let status: Int
-        let headers: HTTPHeaders
-        let bytes: ByteBuffer
+        let response: HTTPResponseData
         do {
-            let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
-            status = Int(response.status.code)
-            headers = response.headers
-            bytes = try await response.body.collect(upTo: 32 * 1024 * 1024)
-        } catch let error as DataPlaneError {
-            throw error
-        } catch {
-            throw DataPlaneError(code: .transport, message: "\(error)", request: requestName)
+            response = try await transport.send(request, timeout: configuration.timeout)
+        } catch let error as HTTPTransportError {
+            throw DataPlaneError(code: .transport, status: error.status, message: error.message, request: requestName)
         }
-        let data = Data(bytes.readableBytesView)
-        let answer = DataPlaneResponse(request: requestName, status: status, headers: headers, body: data, routes: routes)
-        guard (200..<300).contains(status) else {
+        let answer = DataPlaneResponse(request: requestName, response: response, routes: routes)
+        guard response.isSuccess else {
             throw answer.error()
         }
         return answer
     }
 }
 
+/// The HTTP methods the Data Plane API is called with.
+enum DataPlaneMethod: String, Sendable {
+    case GET, POST, PUT, DELETE
+}
+
 /// One answer of the API, with helpers to decode it or turn it into an error.
 struct DataPlaneResponse: Sendable {
     var request: String
     var status: Int
-    var headers: HTTPHeaders
+    var headers: [(name: String, value: String)]
     var body: Data
     var routes: DataPlaneRoutes
+
+    init(request: String, response: HTTPResponseData, routes: DataPlaneRoutes) {
+        self.request = request
+        self.status = response.status
+        self.headers = response.headers
+        self.body = Data(response.body)
+        self.routes = routes
+    }
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
 
     func json() throws -> JSONValue {
         do {
@@ -253,8 +251,8 @@ struct DataPlaneResponse: Sendable {
     func outcome(reloaded: Bool) -> DataPlaneWriteOutcome {
         DataPlaneWriteOutcome(
             status: status,
-            reloadID: headers.first(name: "Reload-ID"),
-            configurationVersion: headers.first(name: "Configuration-Version").flatMap { Int($0) },
+            reloadID: header("Reload-ID"),
+            configurationVersion: header("Configuration-Version").flatMap { Int($0) },
             reloaded: reloaded
         )
     }

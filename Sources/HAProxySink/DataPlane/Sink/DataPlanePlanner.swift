@@ -13,8 +13,9 @@ public struct DataPlanePlan: Hashable, Sendable {
 /// only the Data Plane API can see added:
 /// - a slot whose other parameters (`check`, `cookie`, anything added by hand) differ from what discoveryd
 ///   writes gets the ``ServerField/parameters`` field, so it is rewritten in the transaction;
-/// - a service whose backend name is taken by a backend without the ownership marker is left out, with a
-///   warning, instead of trying to create it.
+/// - a service whose backend name is taken by a backend without the ownership marker is left out instead of
+///   trying to create it, and every such unmarked lookalike is named in a warning that says to run
+///   `discoveryd adopt`.
 ///
 /// Pure: the sink and `discoveryd plan` use the same function, so `plan` shows what the sink then does.
 public struct DataPlanePlanner: Sendable {
@@ -42,13 +43,7 @@ public struct DataPlanePlanner: Sendable {
         for var backend in shared.backends {
             if backend.isNewBackend {
                 if snapshot.foreignBackends.contains(backend.backendName) {
-                    warnings.append(
-                        PlanWarning(
-                            backend: backend.backendName,
-                            message: "exists but is not marked as managed by discoveryd; left alone (set its "
-                                + "description to contain \"\(DataPlaneBackendFormat.marker)\" to hand it over)"
-                        )
-                    )
+                    // Said once below, for every unmarked lookalike.
                     continue
                 }
                 let options = backend.serviceKey.map { settings.backendOptions(for: $0) } ?? [:]
@@ -62,9 +57,21 @@ public struct DataPlanePlanner: Sendable {
             }
             backends.append(backend)
         }
+        for name in snapshot.foreignBackends.sorted() where settings.naming.followsScheme(backendName: name) {
+            warnings.append(Self.unmarkedLookalike(name))
+        }
         return DataPlanePlan(
             reconcile: ReconcilePlan(backends: backends, skipped: shared.skipped, warnings: warnings),
             newBackends: newBackends
+        )
+    }
+
+    /// A backend named like one of discoveryd's but without the marker (typically made by the Python daemon).
+    static func unmarkedLookalike(_ name: String) -> PlanWarning {
+        PlanWarning(
+            backend: name,
+            message: "is named like a discoveryd backend but carries no \"\(DataPlaneBackendFormat.marker)\" "
+                + "marker, so it is left alone; run `discoveryd adopt` to take it over without moving its servers"
         )
     }
 

@@ -44,13 +44,15 @@ public enum DataPlaneServerFormat {
         normalised(server.fields) != normalised(fields(for: state(of: server)))
     }
 
-    /// `disabled` toggles are the same as absent ones.
-    private static func normalised(_ fields: [String: JSONValue]) -> [String: JSONValue] {
+    /// `disabled` toggles are the same as absent ones, and so is HAProxy's default weight 1 (servers the
+    /// Python daemon wrote have no weight; that is no reason for a reload).
+    static func normalised(_ fields: [String: JSONValue]) -> [String: JSONValue] {
         var fields = fields
         for toggle in ["maintenance", "backup"] where fields[toggle] == "disabled" {
             fields[toggle] = nil
         }
         if fields["port"] == .null { fields["port"] = nil }
+        if fields["weight"] == .int(1) { fields["weight"] = nil }
         return fields
     }
 }

@@ -40,7 +40,7 @@ public actor DataPlaneSink: PlanningSink {
     private var assignments: [String: [InstanceID: String]] = [:]
     /// Warnings already logged; a standing condition (a foreign server in a backend) is logged once, not
     /// every cycle.
-    private var loggedWarnings: Set<PlanWarning> = []
+    private var planWarnings = WarnOnce<PlanWarning>()
 
     public init(
         client: DataPlaneClient,
@@ -130,6 +130,7 @@ public actor DataPlaneSink: PlanningSink {
             return
         }
 
+        logReconciling(plan)
         let (transactional, direct) = split(plan)
         if !transactional.isEmpty {
             version = try await commit(transactional, plan: plan, version: version, report: &report)
@@ -205,6 +206,7 @@ public actor DataPlaneSink: PlanningSink {
             for write in writes {
                 switch write {
                 case .createBackend(let name, let fields):
+                    logger.info("Creating backend \(name)", metadata: ["backend": "\(name)"])
                     try await client.createBackend(DataPlaneBackend(fields: fields), target: target)
                     createdBackends.append(name)
                 case .server(let backend, let change):
@@ -220,9 +222,10 @@ public actor DataPlaneSink: PlanningSink {
                     staged.append((backend, change))
                 }
             }
+            logger.info("Committing transaction \(transaction.id)", metadata: ["transaction_id": "\(transaction.id)"])
             outcome = try await client.commitTransaction(id: transaction.id)
         } catch {
-            await abort(transaction, because: error)
+            await client.abort(transaction, because: error, logger: logger)
             throw error
         }
         // Only now, with the commit accepted, do these count as done.
@@ -233,34 +236,29 @@ public actor DataPlaneSink: PlanningSink {
         if outcome.reloaded { report.reloads += 1 }
         logger.info(
             "committed transaction",
-            metadata: ["transaction": "\(transaction.id)", "writes": "\(writes.count)", "reload": "\(outcome.reloadID ?? "-")"]
+            metadata: [
+                "transaction_id": "\(transaction.id)", "writes": "\(writes.count)", "reload": "\(outcome.reloadID ?? "-")",
+            ]
         )
         return outcome.configurationVersion ?? version + 1
     }
 
-    /// Deletes a transaction that will not be committed. The original error matters more than a failure
-    /// here, which is only logged (the API expires nothing by itself, so it is worth saying).
-    private func abort(_ transaction: DataPlaneTransaction, because error: any Error) async {
-        logger.warning(
-            "aborting transaction",
-            metadata: ["transaction": "\(transaction.id)", "error": "\(error)"]
-        )
-        do {
-            try await client.deleteTransaction(id: transaction.id)
-        } catch {
-            logger.error(
-                "could not delete transaction; delete it by hand",
-                metadata: ["transaction": "\(transaction.id)", "error": "\(error)"]
+
+    /// One line per backend that changes, in the Python daemon's words and fields (`service`, `backend`).
+    private func logReconciling(_ plan: DataPlanePlan) {
+        for backend in plan.reconcile.backends where !backend.changes.isEmpty {
+            let service = backend.serviceKey?.name ?? "-"
+            logger.info(
+                "Reconciling service \(service) (\(backend.assignments.count) instances) -> backend \(backend.backendName)",
+                metadata: ["service": "\(service)", "backend": "\(backend.backendName)"]
             )
         }
     }
 
     private func logNewWarnings(_ warnings: [PlanWarning]) {
-        let current = Set(warnings)
-        for warning in warnings where !loggedWarnings.contains(warning) {
+        for warning in planWarnings.newWarnings(warnings) {
             logger.warning("\(warning)")
         }
-        loggedWarnings = current
     }
 
     private func record(_ change: ServerChange, in backend: String, reloaded: Bool, report: inout SinkReport) {

@@ -4,11 +4,11 @@ import Logging
 /// `logging:` — how much the daemon says, and in which shape. Logs go to stderr; stdout carries only
 /// command output.
 ///
-/// Keys (defaults in brackets): `level` [`info`]: `trace|debug|info|notice|warning|error|critical`
-/// (any case; Python's `WARN` and `FATAL` are accepted too); `format` [`text`]: `text|json`.
+/// Keys (defaults in brackets, the Python daemon's): `level` [`INFO`]: `trace|debug|info|notice|warning|error|critical`
+/// (any case; Python's `WARN` and `FATAL` are accepted too); `format` [`json`]: `text|json`.
 public struct LoggingSection: Hashable, Sendable, Decodable {
     public var level: Logger.Level = .info
-    public var format: Format = .text
+    public var format: Format = .json
 
     public init() {}
 
@@ -25,7 +25,7 @@ public struct LoggingSection: Hashable, Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.level = try container.decode(LevelWord.self, forKey: .level, default: LevelWord(level: .info)).level
-        self.format = try container.decode(Format.self, forKey: .format, default: .text)
+        self.format = try container.decode(Format.self, forKey: .format, default: .json)
     }
 
     /// A log level as written in the file.

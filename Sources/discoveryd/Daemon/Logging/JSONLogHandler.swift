@@ -1,11 +1,25 @@
 import Foundation
 import Logging
 
-/// Writes one JSON object per line to stderr, for log collectors:
-/// `{"timestamp":"…","level":"info","label":"discoveryd","message":"…","metadata":{…}}`.
+/// Writes one JSON object per line to stderr, in the shape the Python daemon (haproxy-cloud-discovery) logs,
+/// so that pipelines, dashboards and alerts built on its logs keep working:
 ///
-/// Keys are sorted so that lines are stable and diffable. Metadata values keep their shape
-/// (strings, arrays, nested dictionaries).
+/// ```json
+/// {"timestamp":"2026-12-01T14:18:20.123456+00:00","level":"INFO","logger":"haproxy_cloud_discovery.daemon",
+///  "message":"Cycle complete","elapsed_seconds":0.42}
+/// ```
+///
+/// - `timestamp`: ISO 8601 in UTC with microseconds and a `+00:00` offset (Python's `isoformat()`).
+/// - `level`: `DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL` (swift-log's `trace` logs as `DEBUG`,
+///   `notice` as `INFO`).
+/// - `logger`: the logger's label.
+/// - `message`.
+/// - Every metadata entry as a top-level field with a snake_case name (`transaction-id` becomes
+///   `transaction_id`); integers, decimals and booleans stay JSON numbers and booleans, durations become
+///   seconds. A metadata key that would overwrite one of the fields above is written with an `extra_` prefix.
+/// - `exception`: the error of an error log (swift-log's `error:` or an `error` metadata entry).
+///
+/// Keys are sorted so that lines are stable and diffable.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
@@ -13,6 +27,9 @@ public struct JSONLogHandler: LogHandler {
 
     private let label: String
     private let write: @Sendable (Data) -> Void
+
+    /// The fields every line has; metadata never overwrites them.
+    static let reservedFields: Set<String> = ["timestamp", "level", "logger", "message", "exception"]
 
     /// - Parameter write: Where each finished line goes; stderr unless a test captures it.
     public init(
@@ -39,33 +56,104 @@ public struct JSONLogHandler: LogHandler {
             merged.merge(extra) { _, new in new }
         }
         var object: [String: Any] = [
-            "timestamp": Self.timestamp(),
-            "level": event.level.rawValue,
-            "label": label,
+            "timestamp": Self.timestamp(Date()),
+            "level": Self.levelName(event.level),
+            "logger": label,
             "message": event.message.description,
         ]
-        if !merged.isEmpty {
-            object["metadata"] = merged.mapValues(Self.jsonValue)
+        if let error = merged.removeValue(forKey: "error") {
+            object["exception"] = Self.jsonValue(error)
+        }
+        for (key, value) in merged {
+            var field = Self.snakeCase(key)
+            if Self.reservedFields.contains(field) { field = "extra_" + field }
+            object[field] = Self.jsonValue(value)
         }
         if let error = event.error {
-            object["error"] = "\(error)"
+            object["exception"] = String(describing: error)
         }
-        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        guard
+            var line = try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
         else { return }
         line.append(0x0A)
         write(line)
     }
 
-    private static func jsonValue(_ value: Logger.Metadata.Value) -> Any {
-        switch value {
-        case .string(let string): string
-        case .stringConvertible(let convertible): convertible.description
-        case .array(let values): values.map(jsonValue)
-        case .dictionary(let values): values.mapValues(jsonValue)
+    /// Python's level names.
+    static func levelName(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace, .debug: "DEBUG"
+        case .info, .notice: "INFO"
+        case .warning: "WARNING"
+        case .error: "ERROR"
+        case .critical: "CRITICAL"
         }
     }
 
-    private static func timestamp() -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
+    /// `consecutive-failures` → `consecutive_failures`, `requestCount` → `request_count`.
+    static func snakeCase(_ key: String) -> String {
+        var result = ""
+        result.reserveCapacity(key.utf8.count + 4)
+        var previous: Character?
+        for character in key {
+            if character == "-" || character == "." || character == " " {
+                result.append("_")
+            } else if character.isUppercase, character.isASCII {
+                if let previous, previous.isLowercase || previous.isNumber { result.append("_") }
+                result.append(Character(character.lowercased()))
+            } else {
+                result.append(character)
+            }
+            previous = character
+        }
+        return result
+    }
+
+    private static func jsonValue(_ value: Logger.Metadata.Value) -> Any {
+        switch value {
+        case .string(let string): string
+        case .stringConvertible(let convertible): scalar(convertible)
+        case .array(let values): values.map(jsonValue)
+        case .dictionary(let values):
+            Dictionary(uniqueKeysWithValues: values.map { (snakeCase($0.key), jsonValue($0.value)) })
+        }
+    }
+
+    /// Numbers and booleans stay what they are, so a pipeline can compare them; a duration is seconds.
+    private static func scalar(_ value: any CustomStringConvertible & Sendable) -> Any {
+        switch value {
+        case let bool as Bool: bool
+        case let int as Int: int
+        case let double as Double: double.isFinite ? double : value.description
+        case let duration as Duration:
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        default: value.description
+        }
+    }
+
+    /// `2026-12-01T14:18:20.123456+00:00`: what Python's `datetime.isoformat()` writes for a UTC time (without
+    /// the fraction when it is zero).
+    public static func timestamp(_ date: Date) -> String {
+        let interval = date.timeIntervalSince1970
+        var seconds = time_t(interval.rounded(.down))
+        var microseconds = Int(((interval - interval.rounded(.down)) * 1_000_000).rounded())
+        if microseconds == 1_000_000 {
+            seconds += 1
+            microseconds = 0
+        }
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func padded(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        let date = "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))"
+        let time = "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2))"
+        // Like isoformat(), the fraction is left out when it is zero.
+        let fraction = microseconds == 0 ? "" : ".\(padded(Int32(microseconds), 6))"
+        return "\(date)T\(time)\(fraction)+00:00"
     }
 }

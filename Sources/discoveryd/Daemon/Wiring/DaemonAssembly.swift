@@ -61,7 +61,7 @@ public struct DaemonAssembly: Sendable {
             sink: sink,
             grouper: grouper,
             policy: pollingPolicy,
-            logger: context.logger
+            logger: context.logger(for: "daemon")
         )
     }
 }

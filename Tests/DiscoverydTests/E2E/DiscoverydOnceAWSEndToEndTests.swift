@@ -1,4 +1,5 @@
 import AWSProviderTesting
+import DataPlaneTesting
 import DiscoverydTesting
 import Foundation
 import HAProxySink

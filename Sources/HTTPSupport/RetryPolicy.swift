@@ -2,10 +2,13 @@ import Foundation
 
 /// When and how long to wait before retrying a request, modelled on Azure's SDKs (azcore).
 ///
-/// A server-given delay (`retry-after-ms`, `x-ms-retry-after-ms`, `Retry-After` in seconds or as an
-/// HTTP date) wins over the computed backoff; a server delay longer than ``maximumDelay`` ends the
-/// retries (the discovery loop backs off instead of holding a request open). Otherwise the delay is
-/// `(2^attempt − 1) · baseDelay · jitter`, capped at ``maximumDelay``.
+/// ## Contract
+/// - An answer is retried when its status is in ``retryableStatuses`` or ``throttling`` says so; a request
+///   that got no answer at all is retried when ``retriesTransportErrors``; at most ``maximumRetries`` times.
+/// - A server-given delay (the ``throttling`` hook's, then `retry-after-ms`, `x-ms-retry-after-ms`,
+///   `Retry-After` in seconds or as an HTTP date) wins over the computed backoff; a server delay longer than
+///   ``maximumDelay`` ends the retries (the caller backs off instead of holding a request open).
+/// - Otherwise the delay is `(2^attempt − 1) · baseDelay · jitter`, capped at ``maximumDelay``.
 ///
 /// `sleep`, `jitter` and `now` are injectable so tests can assert the honoured delays without waiting.
 public struct RetryPolicy: Sendable {
@@ -19,6 +22,10 @@ public struct RetryPolicy: Sendable {
     /// A factor in `0.8..<1.3`, as azcore uses.
     public var jitter: @Sendable () -> Double
     public var now: @Sendable () -> Date
+    /// A service's own throttling signals (a quota header, an error code in the body), read from every
+    /// failed answer before the standard headers. Returning a ``ThrottlingHint`` makes the answer retryable
+    /// whatever its status; `nil` leaves the decision to the status and the standard headers.
+    public var throttling: @Sendable (_ response: HTTPResponseData, _ now: Date) -> ThrottlingHint?
 
     public init(
         maximumRetries: Int = 3,
@@ -28,7 +35,8 @@ public struct RetryPolicy: Sendable {
         retriesTransportErrors: Bool = true,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8..<1.3) },
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        throttling: @escaping @Sendable (_ response: HTTPResponseData, _ now: Date) -> ThrottlingHint? = { _, _ in nil }
     ) {
         self.maximumRetries = maximumRetries
         self.baseDelay = baseDelay
@@ -38,25 +46,16 @@ public struct RetryPolicy: Sendable {
         self.sleep = sleep
         self.jitter = jitter
         self.now = now
+        self.throttling = throttling
     }
 
-    /// ARM: azcore's defaults (3 retries, 0.8 s base, 60 s cap; 408, 429, 500, 502, 503, 504).
-    public static let arm = RetryPolicy()
-
-    /// IMDS, as azidentity retries it: 5 retries, 2 s base, 1 min cap, on 404, 410, 429 and 500–511.
-    public static let managedIdentity = RetryPolicy(
-        maximumRetries: 5,
-        baseDelay: .seconds(2),
-        maximumDelay: .seconds(60),
-        retryableStatuses: Set([404, 410, 429]).union(500...511)
-    )
-
-    /// The delay before retry number `attempt` (1-based) after `response`, or nil to give up.
-    func delay(beforeRetry attempt: Int, after response: HTTPResponseData?) -> Duration? {
+    /// The delay before retry number `attempt` (1-based) after `response` (`nil`: no answer), or nil to give up.
+    public func delay(beforeRetry attempt: Int, after response: HTTPResponseData?) -> Duration? {
         guard attempt <= maximumRetries else { return nil }
         if let response {
-            guard retryableStatuses.contains(response.status) else { return nil }
-            if let serverDelay = Self.serverDelay(in: response, now: now()) {
+            let hint = throttling(response, now())
+            guard hint != nil || retryableStatuses.contains(response.status) else { return nil }
+            if let serverDelay = hint?.delay ?? Self.serverDelay(in: response, now: now()) {
                 return serverDelay <= maximumDelay ? serverDelay : nil
             }
         } else if !retriesTransportErrors {
@@ -69,7 +68,7 @@ public struct RetryPolicy: Sendable {
 
     /// The delay the server asked for, if any: `retry-after-ms`, then `x-ms-retry-after-ms`, then
     /// `Retry-After` (delta-seconds or an HTTP date).
-    static func serverDelay(in response: HTTPResponseData, now: Date) -> Duration? {
+    public static func serverDelay(in response: HTTPResponseData, now: Date) -> Duration? {
         for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
             if let text = response.header(name)?.trimmingCharacters(in: .whitespaces),
                 let milliseconds = Double(text), milliseconds >= 0
@@ -92,12 +91,23 @@ public struct RetryPolicy: Sendable {
 }
 
 /// RFC 9110 IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form servers send in `Retry-After`.
-enum HTTPDate {
-    static func parse(_ text: String) -> Date? {
+public enum HTTPDate {
+    /// The date, or nil when `text` is not an IMF-fixdate.
+    public static func parse(_ text: String) -> Date? {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         return formatter.date(from: text)
+    }
+}
+
+/// What a service's own throttling signal says about an answer: retry it, after ``delay`` when the service
+/// named one (else after the computed backoff).
+public struct ThrottlingHint: Sendable, Equatable {
+    public var delay: Duration?
+
+    public init(delay: Duration? = nil) {
+        self.delay = delay
     }
 }

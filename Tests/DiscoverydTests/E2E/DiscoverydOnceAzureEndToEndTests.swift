@@ -1,4 +1,5 @@
 import AzureProviderTesting
+import DataPlaneTesting
 import DiscoverydTesting
 import Foundation
 import HAProxySink

@@ -38,8 +38,8 @@ struct FakeResponse: Sendable {
 }
 
 /// What happened to one write, for assertions ("no other server touched", "applied at runtime").
-struct FakeWrite: Hashable, Sendable, CustomStringConvertible {
-    enum Effect: String, Hashable, Sendable {
+public struct FakeWrite: Hashable, Sendable, CustomStringConvertible {
+    public enum Effect: String, Hashable, Sendable {
         /// Applied through HAProxy's runtime API (no reload).
         case runtime
         /// Nothing differed; the file is rewritten but HAProxy is untouched.
@@ -50,27 +50,34 @@ struct FakeWrite: Hashable, Sendable, CustomStringConvertible {
         case staged
     }
 
-    var method: String
-    var backend: String
+    public var method: String
+    public var backend: String
     /// The server written, or nil for a backend-level write.
-    var server: String?
-    var effect: Effect
+    public var server: String?
+    public var effect: Effect
 
-    var description: String { "\(method) \(backend)/\(server ?? "-") \(effect.rawValue)" }
+    public init(method: String, backend: String, server: String?, effect: Effect) {
+        self.method = method
+        self.backend = backend
+        self.server = server
+        self.effect = effect
+    }
+
+    public var description: String { "\(method) \(backend)/\(server ?? "-") \(effect.rawValue)" }
 }
 
 /// A failure the test wants the fake to produce.
-struct FakeFault: Sendable {
-    var method: String?
+public struct FakeFault: Sendable {
+    public var method: String?
     /// Matches when the request path contains this text.
-    var pathContains: String?
+    public var pathContains: String?
     /// The status of the `{code, message}` answer; nil drops the connection instead.
-    var status: Int?
-    var message: String
+    public var status: Int?
+    public var message: String
     /// How many matching requests fail; `Int.max` for ever.
-    var times: Int
+    public var times: Int
 
-    init(method: String? = nil, pathContains: String? = nil, status: Int?, message: String = "", times: Int = 1) {
+    public init(method: String? = nil, pathContains: String? = nil, status: Int?, message: String = "", times: Int = 1) {
         self.method = method
         self.pathContains = pathContains
         self.status = status
@@ -84,7 +91,7 @@ struct FakeFault: Sendable {
 }
 
 /// Someone else writes between our transaction's start and its commit.
-enum FakeInterference: Sendable {
+public enum FakeInterference: Sendable {
     /// A non-transactional write by another client: the commit gets 409 (version mismatch).
     case outOfBandWrite
     /// Another transaction commits first: ours becomes outdated and the commit gets 406.
@@ -92,14 +99,14 @@ enum FakeInterference: Sendable {
 }
 
 /// Counters the tests compare before and after a cycle.
-struct FakeCounters: Hashable, Sendable, CustomStringConvertible {
-    var requests = 0
-    var reloads = 0
-    var runtimeChanges = 0
-    var writes = 0
-    var commits = 0
+public struct FakeCounters: Hashable, Sendable, CustomStringConvertible {
+    public var requests = 0
+    public var reloads = 0
+    public var runtimeChanges = 0
+    public var writes = 0
+    public var commits = 0
 
-    static func - (lhs: FakeCounters, rhs: FakeCounters) -> FakeCounters {
+    public static func - (lhs: FakeCounters, rhs: FakeCounters) -> FakeCounters {
         FakeCounters(
             requests: lhs.requests - rhs.requests,
             reloads: lhs.reloads - rhs.reloads,
@@ -109,19 +116,19 @@ struct FakeCounters: Hashable, Sendable, CustomStringConvertible {
         )
     }
 
-    var description: String {
+    public var description: String {
         "requests \(requests), reloads \(reloads), runtime \(runtimeChanges), writes \(writes), commits \(commits)"
     }
 }
 
 /// A request as logged by the fake.
-struct FakeLoggedRequest: Hashable, Sendable, CustomStringConvertible {
-    var method: String
-    var path: String
-    var query: [String: String]
-    var status: Int
+public struct FakeLoggedRequest: Hashable, Sendable, CustomStringConvertible {
+    public var method: String
+    public var path: String
+    public var query: [String: String]
+    public var status: Int
 
-    var description: String {
+    public var description: String {
         let q = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         return "\(method) \(path)\(q.isEmpty ? "" : "?" + q) -> \(status)"
     }

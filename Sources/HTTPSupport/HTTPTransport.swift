@@ -1,4 +1,4 @@
-/// An HTTP request as the ARM and token clients need it: small, buffered, no streaming.
+/// An HTTP request as discoveryd's API clients need it: small, buffered, no streaming.
 public struct HTTPRequestData: Sendable {
     public var method: String
     public var url: String
@@ -37,10 +37,12 @@ public struct HTTPResponseData: Sendable {
 /// Sends one HTTP request and buffers the answer.
 ///
 /// ## Contract
-/// - Returns every answer the server gave, whatever its status; throws only when there is no answer
-///   (connection refused, timeout, TLS failure, body larger than the limit).
-/// - Does not retry, redirect or authenticate: ``ARMClient`` and the credentials do that.
-/// - Errors never contain the request's headers or body (they carry secrets).
+/// - Returns every answer the server gave, whatever its status; throws an ``HTTPTransportError`` only when
+///   there is no usable answer: ``HTTPTransportError/Code/noAnswer`` (connection refused, timeout, TLS
+///   failure) or ``HTTPTransportError/Code/bodyTooLarge``.
+/// - `timeout` bounds the whole request, connect to last byte.
+/// - Does not retry, redirect or authenticate: ``RetryingSender`` and the callers do that.
+/// - Errors never contain the request's headers, body or query string (they carry secrets).
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequestData, timeout: Duration) async throws -> HTTPResponseData
 }

@@ -14,17 +14,18 @@ import Synchronization
 /// - Outside a transaction: a server `PUT` that changes only weight, address, port, maintenance, agent
 ///   or health-check-port fields answers 200 and is applied at runtime (no reload); any other change
 ///   answers 202 with a `Reload-ID`. A server `POST` is a runtime `add server` (201) only in v3 when no
-///   `default_server` applies; otherwise 202. `DELETE` of a server and any backend write always reload.
+///   `default_server` applies; otherwise 202. `DELETE` of a server and any backend write (create, or `PUT`
+///   replacing its fields while keeping its servers) always reload.
 /// - Inside a transaction every write answers 202 without `Reload-ID`; the commit reloads once (202 +
 ///   `Reload-ID`), answers 409 if the version moved and 406 if the transaction is outdated; a successful
 ///   commit outdates the other open transactions started on the same or an older version.
 /// - v2 wraps GET lists in `{_version, data}` and addresses servers with `?backend=`; v3 answers bare
 ///   lists under `/backends/{parent_name}/servers`. Servers of a missing backend list as empty (200).
 /// - Errors are `{code, message}`; GETs and errors carry `Configuration-Version`.
-final class FakeDataPlaneAPI: Sendable {
-    let apiVersion: DataPlaneAPIVersion
-    let username: String
-    let password: String
+public final class FakeDataPlaneAPI: Sendable {
+    public let apiVersion: DataPlaneAPIVersion
+    public let username: String
+    public let password: String
 
     private let state: Mutex<State>
 
@@ -35,7 +36,7 @@ final class FakeDataPlaneAPI: Sendable {
 
     static let maxOpenTransactions = 20
 
-    init(
+    public init(
         apiVersion: DataPlaneAPIVersion,
         username: String = "admin",
         password: String = "s3cret",
@@ -50,29 +51,29 @@ final class FakeDataPlaneAPI: Sendable {
 
     // MARK: Test controls and inspection
 
-    var counters: FakeCounters { state.withLock { $0.counters } }
-    var version: Int { state.withLock { $0.version } }
-    var configuration: FakeHAProxyConfiguration { state.withLock { $0.config } }
-    var writes: [FakeWrite] { state.withLock { $0.writes } }
-    var requestLog: [FakeLoggedRequest] { state.withLock { $0.log } }
-    var openTransactions: [String] {
+    public var counters: FakeCounters { state.withLock { $0.counters } }
+    public var version: Int { state.withLock { $0.version } }
+    public var configuration: FakeHAProxyConfiguration { state.withLock { $0.config } }
+    public var writes: [FakeWrite] { state.withLock { $0.writes } }
+    public var requestLog: [FakeLoggedRequest] { state.withLock { $0.log } }
+    public var openTransactions: [String] {
         state.withLock { $0.transactions.values.filter { $0.status == "in_progress" }.map(\.id).sorted() }
     }
     /// Every transaction not yet deleted, whatever its status (a committed one is kept, like the API does).
-    var undeletedTransactions: [String] {
+    public var undeletedTransactions: [String] {
         state.withLock { $0.transactions.values.filter { $0.status != "success" }.map(\.id).sorted() }
     }
 
-    func servers(in backend: String) -> [DataPlaneServer] {
+    public func servers(in backend: String) -> [DataPlaneServer] {
         state.withLock { ($0.config[backend: backend]?.servers ?? []).map(DataPlaneServer.init(fields:)) }
     }
 
-    func backend(_ name: String) -> DataPlaneBackend? {
+    public func backend(_ name: String) -> DataPlaneBackend? {
         state.withLock { $0.config[backend: name].map { DataPlaneBackend(fields: $0.fields) } }
     }
 
     /// Someone else (an operator, another tool) writes to haproxy.cfg: the version moves on.
-    func editOutOfBand(_ edit: (inout FakeHAProxyConfiguration) -> Void) {
+    public func editOutOfBand(_ edit: (inout FakeHAProxyConfiguration) -> Void) {
         state.withLock { state in
             edit(&state.config)
             state.version += 1
@@ -80,16 +81,16 @@ final class FakeDataPlaneAPI: Sendable {
         }
     }
 
-    func inject(_ fault: FakeFault) {
+    public func inject(_ fault: FakeFault) {
         state.withLock { $0.faults.append(fault) }
     }
 
     /// The next `times` commits are preceded by someone else's write.
-    func interfereBeforeCommits(_ times: Int, with interference: FakeInterference) {
+    public func interfereBeforeCommits(_ times: Int, with interference: FakeInterference) {
         state.withLock { $0.interferences += Array(repeating: interference, count: times) }
     }
 
-    func clearFaults() {
+    public func clearFaults() {
         state.withLock {
             $0.faults.removeAll()
             $0.interferences.removeAll()
@@ -154,8 +155,12 @@ final class FakeDataPlaneAPI: Sendable {
             default: break
             }
         }
-        if method == "GET", let captured = path.matches("configuration", "backends", "*") {
-            return context.getBackend(captured[0])
+        if let captured = path.matches("configuration", "backends", "*") {
+            switch method {
+            case "GET": return context.getBackend(captured[0])
+            case "PUT": return context.replaceBackend(captured[0])
+            default: break
+            }
         }
         if path.matches("transactions") != nil {
             switch method {
@@ -511,6 +516,27 @@ extension FakeDataPlaneAPI {
                     return .failure(FakeError(409, "backend \(name) already exists"))
                 }
                 config[backend: name] = FakeHAProxyConfiguration.Backend(fields: fields)
+                return .success(.reload)
+            }
+        }
+
+        /// `replaceBackend`: the backend's own fields are replaced, its servers kept (no `full_section`).
+        mutating func replaceBackend(_ name: String) -> FakeResponse {
+            let fields: [String: JSONValue]
+            switch bodyObject().flatMap({ FakeValidation.backend($0, apiVersion) }) {
+            case .failure(let failure): return error(failure.status, failure.message)
+            case .success(let valid): fields = valid
+            }
+            guard fields["name"]?.stringValue == name else {
+                return error(400, "backend name in body '\(fields["name"]?.stringValue ?? "")' does not match path '\(name)'")
+            }
+            return write(backend: name, server: nil, successStatus: 200, body: .object(fields)) { config, _ in
+                guard var backend = config[backend: name] else {
+                    return .failure(FakeError(404, "backend \(name) does not exist"))
+                }
+                if backend.fields == fields { return .success(.unchanged) }
+                backend.fields = fields
+                config[backend: name] = backend
                 return .success(.reload)
             }
         }

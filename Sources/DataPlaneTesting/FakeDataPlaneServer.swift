@@ -3,8 +3,8 @@ import HTTPTestSupport
 
 /// Serves a ``FakeDataPlaneAPI`` on 127.0.0.1 with an ephemeral port, through the shared loopback
 /// ``HTTPTestSupport/FakeHTTPServer`` (HTTP/1.1, or HTTPS with a given certificate).
-final class FakeDataPlaneServer: Sendable {
-    let api: FakeDataPlaneAPI
+public final class FakeDataPlaneServer: Sendable {
+    public let api: FakeDataPlaneAPI
     private let server: FakeHTTPServer
 
     private init(api: FakeDataPlaneAPI, server: FakeHTTPServer) {
@@ -12,12 +12,12 @@ final class FakeDataPlaneServer: Sendable {
         self.server = server
     }
 
-    var port: Int { server.port }
-    var baseURL: String { server.baseURL }
-    var usesTLS: Bool { server.tls }
+    public var port: Int { server.port }
+    public var baseURL: String { server.baseURL }
+    public var usesTLS: Bool { server.tls }
 
     /// - Parameter tls: serve HTTPS with this PEM certificate chain and key instead of plain HTTP.
-    static func start(_ api: FakeDataPlaneAPI, tls: (certificate: String, key: String)? = nil) async throws
+    public static func start(_ api: FakeDataPlaneAPI, tls: (certificate: String, key: String)? = nil) async throws
         -> FakeDataPlaneServer
     {
         let server = try await FakeHTTPServer.start(certificate: tls.map { (chain: $0.certificate, key: $0.key) }) { request in
@@ -40,7 +40,7 @@ final class FakeDataPlaneServer: Sendable {
         return FakeDataPlaneServer(api: api, server: server)
     }
 
-    func shutdown() async throws {
+    public func shutdown() async throws {
         await server.stop()
     }
 }

@@ -3,7 +3,7 @@ import Logging
 
 /// Starts a fake Data Plane API on loopback, runs `body` with it and a client pointed at it, and always
 /// shuts both down.
-func withFakeDataPlane<T>(
+public func withFakeDataPlane<T>(
     _ version: DataPlaneAPIVersion,
     runtimeAPIAvailable: Bool = true,
     _ body: (FakeDataPlaneAPI, FakeDataPlaneServer, DataPlaneClient) async throws -> T
@@ -30,7 +30,7 @@ func withFakeDataPlane<T>(
 }
 
 extension FakeDataPlaneServer {
-    func clientConfiguration(password: String? = nil) -> DataPlaneClientConfiguration {
+    public func clientConfiguration(password: String? = nil) -> DataPlaneClientConfiguration {
         DataPlaneClientConfiguration(
             baseURL: baseURL,
             apiVersion: api.apiVersion,
@@ -42,4 +42,4 @@ extension FakeDataPlaneServer {
 }
 
 /// Tests assert on counters and state, not on log lines; keep the output readable.
-let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+public let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
