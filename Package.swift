@@ -216,6 +216,7 @@ let package = Package(
                 "HAProxySink",
                 "ProviderKitTesting",
                 "DataPlaneTesting",
+                "DiscoverydTesting",
                 "HAProxyTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

@@ -7,7 +7,7 @@ public enum AWSProviderKind: ProviderKind {
     public static let example = "region: us-east-1"
 
     public static func makeProviders(from section: AWSSection, context: WiringContext) throws -> [any Provider] {
-        try AWSProvider.make(AWSProviderConfiguration(section, tagNames: context.tagNames), logger: context.logger)
+        try AWSProvider.make(AWSProviderConfiguration(section, tagNames: context.tagNames), logger: context.logger(for: "aws"))
     }
 
     public static func summary(of section: AWSSection) -> String {

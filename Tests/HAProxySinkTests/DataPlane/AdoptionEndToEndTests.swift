@@ -1,3 +1,4 @@
+import DataPlaneTesting
 import DiscoverydTesting
 import Foundation
 import HAProxySink

@@ -1,3 +1,4 @@
+import DataPlaneTesting
 import HAProxySink
 import Testing
 
