@@ -31,7 +31,8 @@ import Testing
         -> any AWSCredentialProvider
     {
         let configuration = AWSProviderConfiguration(
-            regions: ["us-east-1"], credentialProfile: profile, environment: environment, containerCredentialsBase: containerBase
+            regions: ["us-east-1"], credentialProfile: profile, environment: environment, containerCredentialsBase: containerBase,
+            instanceMetadataTimeout: .seconds(20)
         )
         return try CredentialChainFactory(
             configuration: configuration, region: "us-east-1", transport: AsyncHTTPTransport(), logger: Logger(label: "test")

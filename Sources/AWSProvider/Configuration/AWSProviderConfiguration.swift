@@ -23,6 +23,9 @@ public struct AWSProviderConfiguration: Sendable {
     public var environment: [String: String]
     /// Where `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` points; only tests change it.
     public var containerCredentialsBase: String
+    /// How long each instance-metadata request may take: short (1 s, as the SDKs), since off EC2 nothing
+    /// answers and the chain should move on; tests on a busy machine lengthen it.
+    public var instanceMetadataTimeout: Duration
 
     public init(
         regions: [String] = [],
@@ -35,7 +38,8 @@ public struct AWSProviderConfiguration: Sendable {
         requestTimeout: Duration = .seconds(30),
         retry: AWSRetryPolicy = .standard,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        containerCredentialsBase: String = "http://169.254.170.2"
+        containerCredentialsBase: String = "http://169.254.170.2",
+        instanceMetadataTimeout: Duration = .seconds(1)
     ) {
         self.regions = regions
         self.accountID = accountID
@@ -48,6 +52,7 @@ public struct AWSProviderConfiguration: Sendable {
         self.retry = retry
         self.environment = environment
         self.containerCredentialsBase = containerCredentialsBase
+        self.instanceMetadataTimeout = instanceMetadataTimeout
     }
 
     /// `aws.address`: which address servers point at.

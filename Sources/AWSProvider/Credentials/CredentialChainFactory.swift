@@ -86,7 +86,9 @@ struct CredentialChainFactory: Sendable {
     }
 
     private func instanceMetadata() -> any AWSCredentialProvider {
-        let source = InstanceMetadataCredentials(environment: environment, transport: transport)
+        let source = InstanceMetadataCredentials(
+            environment: environment, transport: transport, timeout: configuration.instanceMetadataTimeout
+        )
         return RefreshingCredentials { try await source.fetch() }
     }
 
