@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "StaticFileProvider", targets: ["StaticFileProvider"]),
         .library(name: "HTTPSupport", targets: ["HTTPSupport"]),
         .library(name: "AzureProvider", targets: ["AzureProvider"]),
+        .library(name: "AWSProvider", targets: ["AWSProvider"]),
         .library(name: "HAProxySink", targets: ["HAProxySink"]),
         .executable(name: "discoveryd", targets: ["discoveryd"]),
     ],
@@ -86,6 +87,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "AWSProvider",
+            dependencies: [
+                "ProviderKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // moto (an AWS emulator) in server mode, started per suite and seeded through the AWS API.
+        .target(
+            name: "AWSProviderTesting",
+            dependencies: ["AWSProvider", "DiscoverydTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HTTPTestSupport",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -151,6 +170,7 @@ let package = Package(
                 "ProviderKit",
                 "StaticFileProvider",
                 "AzureProvider",
+                "AWSProvider",
                 "HAProxySink",
                 "DiscoverydOperations",
                 .product(name: "Logging", package: "swift-log"),
@@ -234,6 +254,7 @@ let package = Package(
                 "HAProxySink",
                 "ProviderKitTesting",
                 "DataPlaneTesting",
+                "DiscoverydTesting",
                 "HAProxyTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -291,6 +312,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AWSProviderTests",
+            dependencies: [
+                "AWSProvider",
+                "AWSProviderTesting",
+                "DiscoverydCore",
+                "DiscoverydTesting",
+                "HTTPTestSupport",
+                "ProviderKit",
+                "ProviderKitTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ExampleProviderTests",
             dependencies: [
                 "ExampleProvider", "DiscoverydCore", "ProviderKit", "ProviderKitTesting",
@@ -312,6 +347,7 @@ let package = Package(
                 "DiscoverydTesting",
                 "DataPlaneTesting",
                 "AzureProviderTesting",
+                "AWSProviderTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

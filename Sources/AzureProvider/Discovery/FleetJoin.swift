@@ -145,22 +145,10 @@ struct FleetJoin: Sendable {
             publicAddress: addresses.publicAddress,
             region: vm.location ?? scaleSet?.location ?? "",
             zone: vm.zones?.first ?? nil,
-            tags: TagMerge.merge(base: scaleSet?.tags?.values ?? [:], overriding: vm.tags?.values ?? [:]),
+            tags: (vm.tags?.values ?? [:]).inheriting(from: scaleSet?.tags?.values ?? [:]),
             state: state,
             sourceKind: sourceKind
         )
         return (instance, notes)
-    }
-}
-
-/// Tag sets merged the way Azure reads them: names are case-insensitive, so an overriding tag replaces
-/// a base tag whatever the spelling of either.
-enum TagMerge {
-    static func merge(base: [String: String], overriding: [String: String]) -> [String: String] {
-        guard !base.isEmpty else { return overriding }
-        let overriddenNames = Set(overriding.keys.map { $0.lowercased() })
-        var merged = base.filter { !overriddenNames.contains($0.key.lowercased()) }
-        merged.merge(overriding) { _, new in new }
-        return merged
     }
 }

@@ -20,6 +20,17 @@ enum TagName {
 }
 
 extension Dictionary where Key == String, Value == String {
+    /// These tags over those inherited from a parent (a scale set, an Auto Scaling group): the instance's own
+    /// tags win, and since names compare ignoring case, an own tag replaces an inherited one whatever the
+    /// spelling of either (one `HAProxy:Service:Port`, never two).
+    public func inheriting(from parent: [String: String]) -> [String: String] {
+        guard !parent.isEmpty else { return self }
+        let ownNames = Set(keys.map { $0.lowercased() })
+        var merged = parent.filter { !ownNames.contains($0.key.lowercased()) }
+        merged.merge(self) { _, own in own }
+        return merged
+    }
+
     /// Looks a tag up by name, ignoring case as Azure does (an exact match wins if both spellings exist).
     public func value(forTag name: String) -> String? {
         if let exact = self[name] { return exact }

@@ -1,3 +1,4 @@
+import AWSProvider
 import AzureProvider
 import HAProxySink
 import ProviderKit
@@ -20,7 +21,7 @@ public struct Registry: Sendable {
 
     /// The kinds built into discoveryd.
     public static let standard = Registry(
-        providerKinds: [AzureProviderKind.self, StaticFileProviderKind.self],
+        providerKinds: [AzureProviderKind.self, AWSProviderKind.self, StaticFileProviderKind.self],
         sinkKinds: [RuntimeAPISinkKind.self, DataPlaneSinkKind.self]
     )
 }
