@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import ProviderKit
 
 /// `azure:` — one ``AzureProvider`` per subscription, sharing one credential.
@@ -14,7 +15,7 @@ public enum AzureProviderKind: ProviderKind {
     public static func checkLocally(_ section: AzureSection) async -> [LocalCheck] {
         guard let caFile = section.caFile else { return [] }
         do {
-            _ = try ClientsByCAFile.tlsConfiguration(caFile: caFile)
+            _ = try TLSTrust(caFile: caFile).tlsConfiguration(configurationKey: "azure.ca_file")
             return [LocalCheck("azure.ca_file \(caFile)", .passed, "PEM certificates")]
         } catch {
             return [LocalCheck("azure.ca_file \(caFile)", .failed, "\(error)")]

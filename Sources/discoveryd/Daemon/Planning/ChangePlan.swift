@@ -42,6 +42,7 @@ public struct ChangePlan: Sendable {
         case .filteredOut: "filtered out"
         case .invalidTag: "malformed tag"
         case .noAddress: "without address"
+        case .invalidAddress: "invalid address"
         case .duplicateID: "duplicate id"
         case .invalidInstancePort: "malformed instance port"
         }
