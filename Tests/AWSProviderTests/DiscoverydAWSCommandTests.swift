@@ -69,7 +69,7 @@ struct DiscoverydAWSCommandTests {
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         // 3 web + 1 stopped + 2 api + 2 worker instances; the stopped one is listed but is no server.
-        #expect(lines.first == "plan against an empty HAProxy (offline): 8 instances from 1 provider, 4 services")
+        #expect(lines.first == "plan against an empty HAProxy (offline): 8 instances from 1 provider: 7 served, 1 stopped; 4 services")
         #expect(lines.contains { $0.hasPrefix("aws-web-8080-us-east-1") && $0.hasSuffix("3/10") })
         #expect(lines.contains { $0.hasPrefix("aws-api-7000-us-east-1") && $0.hasSuffix("2/10") })
         #expect(lines.contains { $0.hasPrefix("aws-worker-6000-us-east-1") && $0.hasSuffix("1/10") })

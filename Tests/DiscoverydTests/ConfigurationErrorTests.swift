@@ -139,8 +139,8 @@ struct ConfigurationErrorTests {
                 "config.yaml:4: haproxy.server_slots.base: invalid value 5; expected a whole number >= 10"
             ),
             (
-                "haproxy:\n  password: pw\n  server_slots:\n    growth_factor: 1\n",
-                "config.yaml:4: haproxy.server_slots.growth_factor: invalid value 1.0; expected a number > 1 for exponential growth (e.g. 2.0)"
+                "haproxy:\n  password: pw\n  server_slots:\n    growth_type: exponential\n    growth_factor: 1\n",
+                "config.yaml:5: haproxy.server_slots.growth_factor: invalid value 1.0; expected a number > 1 for exponential growth (e.g. 2.0)"
             ),
             (
                 "haproxy:\n  password: pw\n  server_slots:\n    growth_factor: 5000\n",

@@ -24,6 +24,8 @@ struct SafetyCommandLineTests {
     @Test("a password in haproxy.base_url is redacted in --validate and in errors")
     func baseURLUserInfoIsRedacted() throws {
         try withDirectory { directory in
+            // --validate reads the static file it names, so there must be one.
+            try "instances: []\n".write(to: directory.appendingPathComponent("instances.yaml"), atomically: true, encoding: .utf8)
             let config = directory.appendingPathComponent("config.yaml")
             try """
                 static: {path: instances.yaml}
