@@ -1,11 +1,17 @@
 import Foundation
+import HTTPSupport
 import Logging
 
 /// Calls one AWS Query-protocol service (EC2, Auto Scaling, STS): a signed form POST, an XML answer.
 ///
 /// Throttling and transient errors are retried per ``AWSRetryPolicy``; everything else fails at once with a
 /// message naming the call. Authorization failures name the IAM action the identity needs. Expired
-/// credentials are dropped from the cache so the next attempt fetches fresh ones.
+/// credentials are dropped from the cache so the next attempt fetches fresh ones. Every attempt is counted in
+/// `discoveryd_provider_api_requests_total{provider="aws"}`.
+///
+/// The loop is AWS's own rather than HTTPSupport's ``RetryingSender``: it follows the AWS SDKs' standard
+/// mode (full-jitter backoff, error codes read from the XML body even on HTTP 400) and names the attempts
+/// in its errors.
 struct QueryClient: Sendable {
     var service: AWSService
     var region: String
@@ -16,6 +22,8 @@ struct QueryClient: Sendable {
     var retry: AWSRetryPolicy
     var timeout: Duration
     var logger: Logger
+    /// Counts every attempt by outcome; nil counts nothing.
+    var requests: APIRequestCounter? = APIRequestCounter(provider: "aws")
     var now: @Sendable () -> Date = { Date() }
 
     /// Codes meaning the credentials or the permission were refused.
@@ -39,7 +47,9 @@ struct QueryClient: Sendable {
             let response: HTTPResponseData
             do {
                 response = try await transport.send(request, timeout: timeout)
+                requests?.record(.success(response))
             } catch {
+                requests?.record(.failure(error))
                 try Task.checkCancellation()
                 guard let delay = retry.delay(beforeRetry: attempt) else {
                     throw AWSProviderError(.requestFailed, "\(label) to \(endpoint.absoluteString) got no answer after \(attempt) attempt(s): \(error)")
