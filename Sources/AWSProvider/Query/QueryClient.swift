@@ -7,7 +7,8 @@ import Logging
 /// Throttling and transient errors are retried per ``AWSRetryPolicy``; everything else fails at once with a
 /// message naming the call. Authorization failures name the IAM action the identity needs. Expired
 /// credentials are dropped from the cache so the next attempt fetches fresh ones. Every attempt is counted in
-/// `discoveryd_provider_api_requests_total{provider="aws"}`.
+/// `discoveryd_provider_api_requests_total{provider="aws"}`; a throttling code in the body counts as
+/// `throttled`, whatever the status.
 ///
 /// The loop is AWS's own rather than HTTPSupport's ``RetryingSender``: it follows the AWS SDKs' standard
 /// mode (full-jitter backoff, error codes read from the XML body even on HTTP 400) and names the attempts
@@ -47,7 +48,6 @@ struct QueryClient: Sendable {
             let response: HTTPResponseData
             do {
                 response = try await transport.send(request, timeout: timeout)
-                requests?.record(.success(response))
             } catch {
                 requests?.record(.failure(error))
                 try Task.checkCancellation()
@@ -58,6 +58,12 @@ struct QueryClient: Sendable {
                 try await retry.sleep(delay)
                 continue
             }
+            let failure = response.isSuccess ? nil : AWSErrorBody(xml: response.body)
+            if let code = failure?.code, AWSRetryPolicy.throttlingCodes.contains(code) {
+                requests?.record(outcome: "throttled")
+            } else {
+                requests?.record(.success(response))
+            }
             if response.isSuccess {
                 do {
                     return try XMLNode.parse(response.body)
@@ -65,7 +71,6 @@ struct QueryClient: Sendable {
                     throw AWSProviderError(.invalidResponse, "\(label): cannot parse the answer: \(error)", status: response.status)
                 }
             }
-            let failure = AWSErrorBody(xml: response.body)
             if AWSRetryPolicy.isRetryable(status: response.status, code: failure?.code),
                 let delay = retry.delay(beforeRetry: attempt)
             {
