@@ -90,18 +90,19 @@ let package = Package(
             name: "AWSProvider",
             dependencies: [
                 "ProviderKit",
+                "HTTPSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         // moto (an AWS emulator) in server mode, started per suite and seeded through the AWS API.
         .target(
             name: "AWSProviderTesting",
-            dependencies: ["AWSProvider", "DiscoverydTesting"],
+            dependencies: [
+                "AWSProvider", "DiscoverydTesting", "HTTPSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -318,10 +319,13 @@ let package = Package(
                 "AWSProviderTesting",
                 "DiscoverydCore",
                 "DiscoverydTesting",
+                "HTTPSupport",
                 "HTTPTestSupport",
                 "ProviderKit",
                 "ProviderKitTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

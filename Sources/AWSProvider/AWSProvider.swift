@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import Logging
 import ProviderKit
 
@@ -26,7 +27,7 @@ public struct AWSProvider: Provider {
     ) throws -> [AWSProvider] {
         try configuration.validate()
         let regions = try configuration.resolvedRegions()
-        let transport = transport ?? AsyncHTTPTransport()
+        let transport = try transport ?? AsyncHTTPTransport.make(configurationKey: "aws")
         let credentials = try CredentialChainFactory(
             configuration: configuration, region: regions[0], transport: transport, logger: logger
         ).make()

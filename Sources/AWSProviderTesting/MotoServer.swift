@@ -1,6 +1,8 @@
 import AWSProvider
+import AsyncHTTPClient
 import DiscoverydTesting
 import Foundation
+import HTTPSupport
 
 /// A `moto_server` (the AWS emulator, in server mode) on a free loopback port, started per suite and stopped
 /// by its PID.
@@ -72,7 +74,7 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     private func answers() async -> Bool {
-        (try? await AsyncHTTPTransport().send(HTTPRequestData(url: "\(endpoint)/moto-api/"), timeout: .seconds(1))) != nil
+        (try? await AsyncHTTPTransport(client: .shared).send(HTTPRequestData(url: "\(endpoint)/moto-api/"), timeout: .seconds(1))) != nil
     }
 
     /// SIGTERM, then SIGKILL after 2 s: moto's threaded server does not always exit on SIGTERM, and it
@@ -90,7 +92,7 @@ public final class MotoServer: @unchecked Sendable {
 
     /// Clears every resource (moto's reset API), so a suite can seed again.
     public func reset() async throws {
-        _ = try await AsyncHTTPTransport().send(HTTPRequestData(method: "POST", url: "\(endpoint)/moto-api/reset"), timeout: .seconds(10))
+        _ = try await AsyncHTTPTransport(client: .shared).send(HTTPRequestData(method: "POST", url: "\(endpoint)/moto-api/reset"), timeout: .seconds(10))
     }
 
     /// Runs `Scripts/seed-moto.py` against this server and returns its JSON summary.

@@ -18,7 +18,13 @@ public struct APIRequestCounter: Sendable {
     }
 
     public func record(_ outcome: Result<HTTPResponseData, any Error>) {
-        Counter(label: Self.label, dimensions: [("provider", provider), ("outcome", Self.outcome(outcome))], factory: factory)
+        record(outcome: Self.outcome(outcome))
+    }
+
+    /// Counts one request under an outcome the caller worked out, for a service that signals throttling
+    /// in its body rather than by status (AWS answers `RequestLimitExceeded` with HTTP 400: `throttled`).
+    public func record(outcome: String) {
+        Counter(label: Self.label, dimensions: [("provider", provider), ("outcome", outcome)], factory: factory)
             .increment()
     }
 

@@ -8,7 +8,8 @@ import Foundation
 /// - A server-given delay (the ``throttling`` hook's, then `retry-after-ms`, `x-ms-retry-after-ms`,
 ///   `Retry-After` in seconds or as an HTTP date) wins over the computed backoff; a server delay longer than
 ///   ``maximumDelay`` ends the retries (the caller backs off instead of holding a request open).
-/// - Otherwise the delay is `(2^attempt − 1) · baseDelay · jitter`, capped at ``maximumDelay``.
+/// - Otherwise the delay is ``backoff``'s when set (a service's own schedule, e.g. the AWS SDKs' full
+///   jitter), else `(2^attempt − 1) · baseDelay · jitter`; either is capped at ``maximumDelay``.
 ///
 /// `sleep`, `jitter` and `now` are injectable so tests can assert the honoured delays without waiting.
 public struct RetryPolicy: Sendable {
@@ -26,6 +27,9 @@ public struct RetryPolicy: Sendable {
     /// failed answer before the standard headers. Returning a ``ThrottlingHint`` makes the answer retryable
     /// whatever its status; `nil` leaves the decision to the status and the standard headers.
     public var throttling: @Sendable (_ response: HTTPResponseData, _ now: Date) -> ThrottlingHint?
+    /// A service's own backoff before retry number `attempt` (1-based), replacing the computed one; nil
+    /// keeps azcore's.
+    public var backoff: (@Sendable (_ attempt: Int) -> Duration)?
 
     public init(
         maximumRetries: Int = 3,
@@ -36,7 +40,8 @@ public struct RetryPolicy: Sendable {
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8..<1.3) },
         now: @escaping @Sendable () -> Date = { Date() },
-        throttling: @escaping @Sendable (_ response: HTTPResponseData, _ now: Date) -> ThrottlingHint? = { _, _ in nil }
+        throttling: @escaping @Sendable (_ response: HTTPResponseData, _ now: Date) -> ThrottlingHint? = { _, _ in nil },
+        backoff: (@Sendable (_ attempt: Int) -> Duration)? = nil
     ) {
         self.maximumRetries = maximumRetries
         self.baseDelay = baseDelay
@@ -47,6 +52,7 @@ public struct RetryPolicy: Sendable {
         self.jitter = jitter
         self.now = now
         self.throttling = throttling
+        self.backoff = backoff
     }
 
     /// The delay before retry number `attempt` (1-based) after `response` (`nil`: no answer), or nil to give up.
@@ -61,8 +67,7 @@ public struct RetryPolicy: Sendable {
         } else if !retriesTransportErrors {
             return nil
         }
-        let factor = Double((1 << min(attempt, 30)) - 1) * jitter()
-        let computed = baseDelay * factor
+        let computed = backoff?(attempt) ?? baseDelay * (Double((1 << min(attempt, 30)) - 1) * jitter())
         return min(computed, maximumDelay)
     }
 

@@ -1,5 +1,7 @@
-import HTTPTestSupport
+import AsyncHTTPClient
 import Foundation
+import HTTPSupport
+import HTTPTestSupport
 import Logging
 import Synchronization
 import Testing
@@ -35,7 +37,7 @@ import Testing
             instanceMetadataTimeout: .seconds(20)
         )
         return try CredentialChainFactory(
-            configuration: configuration, region: "us-east-1", transport: AsyncHTTPTransport(), logger: Logger(label: "test")
+            configuration: configuration, region: "us-east-1", transport: AsyncHTTPTransport(client: .shared), logger: Logger(label: "test")
         ).make()
     }
 
@@ -174,11 +176,11 @@ import Testing
 
     @Test func containerFullURIMustBeHTTPSOrLoopback() async throws {
         let source = ContainerCredentials(
-            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://10.0.0.1/creds"], transport: AsyncHTTPTransport()
+            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://10.0.0.1/creds"], transport: AsyncHTTPTransport(client: .shared)
         )
         #expect(throws: AWSProviderError.self) { try source.url() }
         let loopback = ContainerCredentials(
-            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9911/creds"], transport: AsyncHTTPTransport()
+            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9911/creds"], transport: AsyncHTTPTransport(client: .shared)
         )
         #expect(try loopback.url() == "http://127.0.0.1:9911/creds")
     }

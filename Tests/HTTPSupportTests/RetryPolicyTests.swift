@@ -85,4 +85,21 @@ import Testing
         )
         #expect(policy.delay(beforeRetry: 1, after: invalid) == nil)
     }
+
+    /// AWS's full jitter: a service's own schedule replaces the computed backoff, still under the cap, and
+    /// a server-given delay still wins over it.
+    @Test func aBackoffHookReplacesTheComputedDelayUnderTheCap() {
+        var policy = RetryPolicy(maximumDelay: .seconds(3))
+        policy.backoff = { attempt in .milliseconds(500) * Double(1 << (attempt - 1)) }
+        let busy = HTTPResponseData(status: 503)
+        #expect(policy.delay(beforeRetry: 1, after: busy) == .milliseconds(500))
+        #expect(policy.delay(beforeRetry: 2, after: busy) == .seconds(1))
+        #expect(policy.delay(beforeRetry: 3, after: busy) == .seconds(2))
+        #expect(policy.delay(beforeRetry: 1, after: nil) == .milliseconds(500))
+        var capped = policy
+        capped.maximumRetries = 5
+        #expect(capped.delay(beforeRetry: 5, after: busy) == .seconds(3))
+        #expect(policy.delay(beforeRetry: 1, after: HTTPResponseData(status: 503, headers: [("Retry-After", "2")])) == .seconds(2))
+        #expect(policy.delay(beforeRetry: 1, after: HTTPResponseData(status: 404)) == nil)
+    }
 }

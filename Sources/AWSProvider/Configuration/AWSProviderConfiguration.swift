@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import ProviderKit
 
 /// Everything an ``AWSProvider`` needs, as typed values. The Python daemon's `aws:` keys map onto it:
@@ -125,20 +126,14 @@ public struct AWSProviderConfiguration: Sendable {
     }
 }
 
-/// Signed requests and credentials travel over these endpoints: https, or plain http to loopback only.
+/// Signed requests and credentials travel over these endpoints: https, or plain http to loopback only
+/// (HTTPSupport's ``PlainHTTPRule``, without the opt-in: AWS has no setting for it).
 enum EndpointRules {
     static func check(_ url: URL, key: String) throws {
-        let scheme = url.scheme?.lowercased()
-        let host = url.host ?? ""
-        guard !host.isEmpty, scheme == "https" || (scheme == "http" && isLoopback(host)) else {
+        guard PlainHTTPRule.permits(url) else {
             throw AWSProviderError.invalidConfiguration(
                 "\(key): \"\(url.absoluteString)\" must be an https:// URL (http:// only to a loopback host such as 127.0.0.1)"
             )
         }
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 
 /// ECS (and EKS Pod Identity) container credentials: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` under
 /// `http://169.254.170.2`, or `AWS_CONTAINER_CREDENTIALS_FULL_URI` (https, or http to a loopback or the
@@ -23,7 +24,7 @@ struct ContainerCredentials: Sendable {
         guard let url = URL(string: full), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else {
             throw AWSProviderError(.credentialUnavailable, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL")
         }
-        guard scheme == "https" || (scheme == "http" && (EndpointRules.isLoopback(host) || Self.allowedHTTPHosts.contains(host))) else {
+        guard scheme == "https" || (scheme == "http" && (PlainHTTPRule.isLoopback(host: host) || Self.allowedHTTPHosts.contains(host))) else {
             throw AWSProviderError(
                 .credentialUnavailable,
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback or the ECS/EKS credential host"
@@ -43,7 +44,12 @@ struct ContainerCredentials: Sendable {
         } else if let token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"], !token.isEmpty {
             headers.append(("Authorization", token))
         }
-        let response = try await transport.send(HTTPRequestData(url: url, headers: headers), timeout: timeout)
+        let response: HTTPResponseData
+        do {
+            response = try await transport.send(HTTPRequestData(url: url, headers: headers), timeout: timeout)
+        } catch {
+            throw AWSProviderError(.requestFailed, "the container credentials endpoint: \(error)")
+        }
         guard response.isSuccess else {
             throw AWSProviderError(
                 .credentialUnavailable, "the container credentials endpoint \(URLRedaction.withoutQuery(url)) answered HTTP \(response.status)",

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSupport
 import Logging
 
 /// Builds the credential chain in the AWS SDKs' order:

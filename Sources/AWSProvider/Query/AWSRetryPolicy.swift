@@ -1,3 +1,5 @@
+import HTTPSupport
+
 /// When to retry an AWS call, as the AWS SDKs' "standard" retry mode does: throttling and transient errors
 /// are retried with capped exponential backoff and full jitter (`random(0, min(cap, base · 2^(n−1)))`).
 ///
@@ -42,15 +44,26 @@ public struct AWSRetryPolicy: Sendable {
         return status == 429 || status == 503
     }
 
-    static func isRetryable(status: Int, code: String?) -> Bool {
-        if let code, throttlingCodes.contains(code) || transientCodes.contains(code) { return true }
-        return transientStatuses.contains(status)
-    }
-
-    /// The delay before retry number `retry` (1-based), or nil once the attempts are used up.
-    func delay(beforeRetry retry: Int) -> Duration? {
-        guard retry < maximumAttempts else { return nil }
-        let exponential = baseDelay * Double(1 << min(retry - 1, 20))
-        return min(exponential, maximumDelay) * jitter()
+    /// This policy as HTTPSupport's ``RetryPolicy``: the transient statuses, the throttling and transient
+    /// codes of an XML error body (AWS throttles with HTTP 400 too) through the `throttling` hook, and the
+    /// SDKs' full-jitter backoff `random(0, min(cap, base · 2^(n−1)))`.
+    var retryPolicy: RetryPolicy {
+        let (baseDelay, maximumDelay, jitter) = (baseDelay, maximumDelay, jitter)
+        return RetryPolicy(
+            maximumRetries: max(0, maximumAttempts - 1),
+            baseDelay: baseDelay,
+            maximumDelay: maximumDelay,
+            retryableStatuses: Self.transientStatuses,
+            retriesTransportErrors: true,
+            sleep: sleep,
+            jitter: jitter,
+            throttling: { response, _ in
+                guard let code = AWSErrorBody(xml: response.body)?.code,
+                    Self.throttlingCodes.contains(code) || Self.transientCodes.contains(code)
+                else { return nil }
+                return ThrottlingHint()
+            },
+            backoff: { retry in min(baseDelay * Double(1 << min(retry - 1, 20)), maximumDelay) * jitter() }
+        )
     }
 }

@@ -1,11 +1,17 @@
 import Foundation
+import HTTPSupport
 import Logging
 
 /// Calls one AWS Query-protocol service (EC2, Auto Scaling, STS): a signed form POST, an XML answer.
 ///
 /// Throttling and transient errors are retried per ``AWSRetryPolicy``; everything else fails at once with a
 /// message naming the call. Authorization failures name the IAM action the identity needs. Expired
-/// credentials are dropped from the cache so the next attempt fetches fresh ones.
+/// credentials are dropped from the cache so the next attempt fetches fresh ones. Every attempt is counted in
+/// `discoveryd_provider_api_requests_total{provider="aws"}`; a throttling code in the body counts as
+/// `throttled`, whatever the status.
+///
+/// Retries go through HTTPSupport's ``RetryingSender`` with ``AWSRetryPolicy/retryPolicy``; what is AWS's
+/// own stays here: signing before every attempt, error codes, IAM-action messages, attempt counts.
 struct QueryClient: Sendable {
     var service: AWSService
     var region: String
@@ -16,6 +22,8 @@ struct QueryClient: Sendable {
     var retry: AWSRetryPolicy
     var timeout: Duration
     var logger: Logger
+    /// Counts every attempt by outcome; nil counts nothing.
+    var requests: APIRequestCounter? = APIRequestCounter(provider: "aws")
     var now: @Sendable () -> Date = { Date() }
 
     /// Codes meaning the credentials or the permission were refused.
@@ -31,39 +39,29 @@ struct QueryClient: Sendable {
     func call(_ action: String, _ parameters: [(String, String)]) async throws -> XMLNode {
         let body = Array(AWSPercentEncoding.form([("Action", action), ("Version", service.apiVersion)] + parameters).utf8)
         let label = "\(service.signingName) \(action)"
-        var attempt = 0
-        while true {
-            try Task.checkCancellation()
-            attempt += 1
-            let request = try await signedRequest(body: body)
-            let response: HTTPResponseData
-            do {
-                response = try await transport.send(request, timeout: timeout)
-            } catch {
-                try Task.checkCancellation()
-                guard let delay = retry.delay(beforeRetry: attempt) else {
-                    throw AWSProviderError(.requestFailed, "\(label) to \(endpoint.absoluteString) got no answer after \(attempt) attempt(s): \(error)")
-                }
-                logRetry(label, status: nil, code: nil, attempt: attempt, delay: delay)
-                try await retry.sleep(delay)
-                continue
+        let sender = RetryingSender(
+            transport: CountedTransport(transport: transport, requests: requests),
+            policy: retry.retryPolicy, timeout: timeout, client: "aws", logger: logger
+        )
+        var attempts = 0
+        let response: HTTPResponseData
+        do {
+            response = try await sender.send {
+                attempts += 1
+                return try await signedRequest(body: body)
             }
-            if response.isSuccess {
-                do {
-                    return try XMLNode.parse(response.body)
-                } catch {
-                    throw AWSProviderError(.invalidResponse, "\(label): cannot parse the answer: \(error)", status: response.status)
-                }
-            }
-            let failure = AWSErrorBody(xml: response.body)
-            if AWSRetryPolicy.isRetryable(status: response.status, code: failure?.code),
-                let delay = retry.delay(beforeRetry: attempt)
-            {
-                logRetry(label, status: response.status, code: failure?.code, attempt: attempt, delay: delay)
-                try await retry.sleep(delay)
-                continue
-            }
-            throw await error(for: response, failure: failure, action: action, attempts: attempt)
+        } catch let noAnswer as CountedTransport.NoAnswer {
+            throw AWSProviderError(
+                .requestFailed, "\(label) to \(endpoint.absoluteString) got no answer after \(attempts) attempt(s): \(noAnswer.error)"
+            )
+        }
+        guard response.isSuccess else {
+            throw await error(for: response, failure: AWSErrorBody(xml: response.body), action: action, attempts: attempts)
+        }
+        do {
+            return try XMLNode.parse(response.body)
+        } catch {
+            throw AWSProviderError(.invalidResponse, "\(label): cannot parse the answer: \(error)", status: response.status)
         }
     }
 
@@ -107,24 +105,38 @@ struct QueryClient: Sendable {
         )
     }
 
-    private func logRetry(_ label: String, status: Int?, code: String?, attempt: Int, delay: Duration) {
-        logger.debug(
-            "aws: retrying request",
-            metadata: [
-                "call": "\(label)",
-                "status": "\(status.map(String.init) ?? "no answer")",
-                "aws_code": "\(code ?? "")",
-                "attempt": "\(attempt)",
-                "delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
-            ]
-        )
-    }
-
     /// `host` or `host:port` when the port is not the scheme's default, as HTTP clients send it.
     static func hostHeader(_ url: URL) -> String {
         var host = url.host ?? ""
         if host.contains(":"), !host.hasPrefix("[") { host = "[\(host)]" }
         if let port = url.port, port != (url.scheme?.lowercased() == "https" ? 443 : 80) { host += ":\(port)" }
         return host
+    }
+}
+
+/// Counts every attempt of a ``QueryClient`` by outcome, reading AWS's throttling codes from the body (AWS
+/// throttles with HTTP 400), and marks the transport's own failures so the client can name them.
+private struct CountedTransport: HTTPTransport {
+    struct NoAnswer: Error {
+        var error: any Error
+    }
+
+    var transport: any HTTPTransport
+    var requests: APIRequestCounter?
+
+    func send(_ request: HTTPRequestData, timeout: Duration) async throws -> HTTPResponseData {
+        let response: HTTPResponseData
+        do {
+            response = try await transport.send(request, timeout: timeout)
+        } catch {
+            requests?.record(.failure(error))
+            throw NoAnswer(error: error)
+        }
+        if !response.isSuccess, let code = AWSErrorBody(xml: response.body)?.code, AWSRetryPolicy.throttlingCodes.contains(code) {
+            requests?.record(outcome: "throttled")
+        } else {
+            requests?.record(.success(response))
+        }
+        return response
     }
 }

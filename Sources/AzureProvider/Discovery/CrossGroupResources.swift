@@ -1,3 +1,5 @@
+import ProviderKit
+
 /// With `azure.resource_groups` set, the NICs and public IPs that listed VMs use but that live in other
 /// resource groups (a shared networking group is common): they are not in the per-group lists, so they
 /// are read by id — only those, at most `concurrency` at once.

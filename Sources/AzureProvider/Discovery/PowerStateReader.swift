@@ -1,4 +1,5 @@
 import Logging
+import ProviderKit
 import Synchronization
 
 /// Power states of the standalone and Flexible VMs of some resource groups without any subscription-scope

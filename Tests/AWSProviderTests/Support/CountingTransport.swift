@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import HTTPSupport
 import Synchronization
 
 @testable import AWSProvider
@@ -9,7 +11,7 @@ final class CountingTransport: HTTPTransport {
     private let counts = Mutex<[String: Int]>([:])
     private let sent = Mutex<[HTTPRequestData]>([])
 
-    init(_ inner: any HTTPTransport = AsyncHTTPTransport()) {
+    init(_ inner: any HTTPTransport = AsyncHTTPTransport(client: .shared)) {
         self.inner = inner
     }
 
