@@ -23,7 +23,7 @@ binary="$("${build[@]}" --show-bin-path)/discoveryd"
 if [ "$(uname -s)" = "Linux" ]; then
     echo "package: dynamic dependencies of the binary:"
     ldd "$binary" | sed 's/^/package:   /'
-    if ldd "$binary" | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libicu'; then
+    if ldd "$binary" | grep -E 'libswift|libFoundation|lib_Foundation|libdispatch|libBlocksRuntime|libicu[a-z]*swift|lib_FoundationICU'; then
         echo "package: the binary needs Swift runtime libraries (above); it must link them statically" >&2
         exit 1
     fi
