@@ -25,14 +25,16 @@ public enum IPAddressLiteral {
     public static func isIPv4(_ text: String) -> Bool {
         guard hasOnlyLiteralCharacters(text) else { return false }
         var storage = in_addr()
-        return inet_pton(AF_INET, text, &storage) == 1
+        // withCString, not the implicit String-to-pointer conversion, which copies a small string to the heap:
+        // the grouper checks every instance's address on every cycle.
+        return text.withCString { inet_pton(AF_INET, $0, &storage) } == 1
     }
 
     /// Whether `text` is an IPv6 literal such as `fd00::4` (no brackets, no `%zone`).
     public static func isIPv6(_ text: String) -> Bool {
         guard hasOnlyLiteralCharacters(text) else { return false }
         var storage = in6_addr()
-        return inet_pton(AF_INET6, text, &storage) == 1
+        return text.withCString { inet_pton(AF_INET6, $0, &storage) } == 1
     }
 
     /// At most 45 bytes (the longest IPv6 text with an embedded IPv4 part), each a hex digit, `.` or `:`.
