@@ -102,13 +102,16 @@ public struct ServiceFailure: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// How many of a target group's slots hold an instance, and how many there are.
+/// How many of a target group's slots hold an instance, how many are draining (their instance left, the
+/// slot is not free yet), and how many there are.
 public struct SlotUsage: Hashable, Sendable {
     public var used: Int
     public var total: Int
+    public var draining: Int
 
-    public init(used: Int, total: Int) {
+    public init(used: Int, total: Int, draining: Int = 0) {
         self.used = used
         self.total = total
+        self.draining = draining
     }
 }

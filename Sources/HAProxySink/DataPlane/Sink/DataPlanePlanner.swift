@@ -1,3 +1,4 @@
+import Foundation
 import ProviderKit
 
 /// A ``ReconcilePlan`` for the Data Plane API, plus the bodies of the backends it creates.
@@ -25,16 +26,33 @@ public struct DataPlanePlanner: Sendable {
         self.settings = settings
     }
 
+    /// - Parameters:
+    ///   - drains: per backend, the drains of the last successful apply by slot (see ``SlotDrain``).
+    ///   - runtimeDraining: per backend, the slots HAProxy has in `drain` now. The drain state is runtime
+    ///     only (`admin_state`), never in the configuration the snapshot holds, so it is laid over it here.
+    ///   - now: the time drains are judged at.
     public func plan(
         catalog: ServiceCatalog,
         snapshot: DataPlaneSnapshot,
-        previousAssignments: [String: [InstanceID: String]] = [:]
+        previousAssignments: [String: [InstanceID: String]] = [:],
+        drains: [String: [String: SlotDrain]] = [:],
+        runtimeDraining: [String: Set<String>] = [:],
+        now: Date = Date(timeIntervalSince1970: 0)
     ) -> DataPlanePlan {
-        let actual = snapshot.servers.mapValues { $0.map(DataPlaneServerFormat.state(of:)) }
+        var actual = snapshot.servers.mapValues { $0.map(DataPlaneServerFormat.state(of:)) }
+        for (backend, slots) in runtimeDraining where !slots.isEmpty {
+            guard var servers = actual[backend] else { continue }
+            for index in servers.indices where slots.contains(servers[index].name) && !servers[index].maintenance {
+                servers[index].draining = true
+            }
+            actual[backend] = servers
+        }
         let shared = ReconcilePlanner(settings: settings).plan(
             catalog: catalog,
             actual: actual,
-            previousAssignments: previousAssignments
+            previousAssignments: previousAssignments,
+            drains: drains,
+            now: now
         )
 
         var backends: [BackendPlan] = []
