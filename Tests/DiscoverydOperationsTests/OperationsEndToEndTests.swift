@@ -163,7 +163,7 @@ struct OperationsEndToEndTests {
 
             // The provider answers as before: the guard lets go.
             await daemon.sink.setServiceFailures([])
-            await daemon.provider.setInstances([instance("vm-1", "10.0.0.1"), instance("vm-2", "10.0.0.2")])
+            await daemon.provider.setInstances([Self.instance("vm-1", "10.0.0.1"), Self.instance("vm-2", "10.0.0.2")])
             _ = await daemon.provider.triggerChange()
             #expect(try await daemon.notify.waitFor("cycle 3 applied") != nil)
             let released = try await daemon.scrape()

@@ -6,7 +6,7 @@ import ProviderKit
 ///
 /// The sinks keep these between cycles, like the slot assignments, and hand them back to the planner: the
 /// planner itself is pure and takes the time as input.
-public struct SlotDrain: Hashable, Sendable, Codable {
+public struct SlotDrain: Hashable, Sendable {
     /// The slot, `srvN`.
     public var slot: String
     /// The instance that left, when known (a drain found in HAProxy after a restart has none).
@@ -74,6 +74,9 @@ struct DrainDecisions {
     var draining: [Int: SlotDrain] = [:]
     /// Drains whose deadline passed: their slots are freed by this plan.
     var expired: [SlotDrain] = []
+
+    /// No drains: what the planner uses when nothing can drain.
+    init() {}
 
     /// Decides for every unclaimed slot that HAProxy has in service.
     ///

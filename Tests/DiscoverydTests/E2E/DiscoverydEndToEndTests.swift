@@ -80,10 +80,10 @@ struct DiscoverydEndToEndTests {
         }
     }
 
-    /// `haproxy.drain_seconds: 2`: an instance leaves while a long request runs through it. New requests go to
+    /// `haproxy.drain_seconds: 2` (and cycles every 5 s): an instance leaves while a long request runs through it. New requests go to
     /// the others at once, the long one completes, and after the drain the slot is in maintenance.
     @Test func aLeavingInstanceDrainsItsLongRequestThenItsSlotIsFreed() async throws {
-        try await E2EEnvironment.withRunning(drainSeconds: 2, intervalSeconds: 1) { env in
+        try await E2EEnvironment.withRunning(drainSeconds: 2) { env in
             let members = (1...3).map(E2EEnvironment.name)
             _ = try await env.edit(members)
             let leaving = env.servers[E2EEnvironment.name(2)]!
@@ -184,10 +184,8 @@ final class E2EEnvironment: @unchecked Sendable {
 
     /// - Parameters:
     ///   - drainSeconds: `haproxy.drain_seconds`.
-    ///   - intervalSeconds: `polling.interval_seconds` (file edits start a cycle at once anyway).
     static func withRunning(
         drainSeconds: Double = 0,
-        intervalSeconds: Int = 5,
         _ body: (E2EEnvironment) async throws -> Void
     ) async throws {
         try await withTemporaryDirectory { directory in
@@ -219,7 +217,7 @@ final class E2EEnvironment: @unchecked Sendable {
                           backend:
                             name_prefix: e2e
                         polling:
-                          interval_seconds: \(intervalSeconds)
+                          interval_seconds: 5
                           jitter_seconds: 0
                           backoff_base_seconds: 1
                           max_backoff_seconds: 5
