@@ -2,7 +2,6 @@ import DataPlaneTesting
 import Foundation
 import HAProxySink
 import ProviderKit
-import Synchronization
 import Testing
 
 /// Graceful drain through the Data Plane sink against the fake API (v2 and v3): the drain is HAProxy
@@ -10,12 +9,6 @@ import Testing
 /// configuration version and no reload; freeing the slot when the drain expired is the usual runtime `PUT`.
 @Suite("Data Plane sink: graceful drain")
 struct DataPlaneDrainTests {
-    final class ManualTime: Sendable {
-        private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-        var now: Date { current.withLock { $0 } }
-        func advance(by seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     static let backend = DataPlaneSinkHarness.backendName("web")
 
     func withDrainingSink(

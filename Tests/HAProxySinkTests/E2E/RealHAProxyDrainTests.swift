@@ -2,7 +2,6 @@ import Foundation
 import HAProxySink
 import HAProxyTesting
 import ProviderKit
-import Synchronization
 import Testing
 
 /// Graceful drain (`haproxy.drain_seconds`) through the Runtime API sink against a real HAProxy, with real
@@ -17,13 +16,6 @@ struct RealHAProxyDrainTests {
     static let key = ServiceKey(name: "web", port: 8080, region: "e2e")
     static let backend = "azure-web-8080-e2e"
 
-    /// The sink's clock: moves only when the test says.
-    final class ManualTime: Sendable {
-        private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-        var now: Date { current.withLock { $0 } }
-        func advance(by seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
-
     static func catalog(_ servers: [NameHTTPServer]) -> ServiceCatalog {
         ServiceCatalog([
             DiscoveredService(
@@ -36,128 +28,96 @@ struct RealHAProxyDrainTests {
     }
 
     @Test func aLongRequestThroughALeavingServerCompletesWhileNewRequestsGoElsewhere() async throws {
-        try await withTemporaryDirectory { directory in
-            let frontendPort = try await freeLoopbackPort()
-            let socketPort = try await freeLoopbackPort()
-            let configuration = HAProxyConfiguration(
-                runtimeSocket: "ipv4@127.0.0.1:\(socketPort)",
-                backends: [.init(name: Self.backend, frontendPort: frontendPort, slots: 10)]
-            )
-            let specs = (1...3).map { (name: "web-\($0)", host: "127.0.0.\(30 + $0)") }
-            try await NameHTTPServer.withServers(specs) { servers in
-                try await HAProxyProcess.withRunning(
-                    configuration: configuration.text,
-                    runtimeEndpoint: .tcp(host: "127.0.0.1", port: socketPort),
-                    in: directory
-                ) { haproxy in
-                    let time = ManualTime()
-                    let settings = HAProxySinkSettings(drainPolicy: try DrainPolicy(seconds: 60))
-                    let sink = RuntimeAPISink(client: haproxy.runtime, settings: settings, now: { time.now })
-                    let probe = TrafficProbe(port: frontendPort)
-                    let web = (1...3).map { servers["web-\($0)"]! }
-                    let started = try await haproxy.info()
+        try await withRealHAProxy(backend: Self.backend, servers: ["web-1", "web-2", "web-3"], firstHost: 31) {
+            haproxy, web, probe in
+            let time = ManualTime()
+            let settings = HAProxySinkSettings(drainPolicy: try DrainPolicy(seconds: 60))
+            let sink = RuntimeAPISink(client: haproxy.runtime, settings: settings, now: { time.now })
+            let started = try await haproxy.info()
 
-                    try await sink.apply(Self.catalog(web), options: ApplyOptions(fullResync: true))
-                    #expect(try await probe.waitForResponders(["web-1", "web-2", "web-3"], timeout: .seconds(20)) != nil)
-                    let slot = try #require(try await haproxy.activeSlots(backend: Self.backend).first {
-                        $0.value == "\(web[1].host):\(web[1].port)"
-                    }?.key)
+            try await sink.apply(Self.catalog(web), options: ApplyOptions(fullResync: true))
+            #expect(try await probe.waitForResponders(["web-1", "web-2", "web-3"], timeout: .seconds(20)) != nil)
+            let slot = try #require(try await haproxy.activeSlots(backend: Self.backend).first {
+                $0.value == "\(web[1].host):\(web[1].port)"
+            }?.key)
 
-                    // Long requests on every server (round robin), so one is in flight on web-2 when it leaves.
-                    let longRequests = Task {
-                        try await withThrowingTaskGroup(of: String.self) { group in
-                            for _ in 0..<3 {
-                                group.addTask { try await probe.send(path: "slow/3000", timeout: .seconds(20)) }
-                            }
-                            return try await group.reduce(into: [String]()) { $0.append($1) }
-                        }
+            // Long requests on every server (round robin), so one is in flight on web-2 when it leaves.
+            let longRequests = Task {
+                try await withThrowingTaskGroup(of: String.self) { group in
+                    for _ in 0..<3 {
+                        group.addTask { try await probe.send(path: "slow/3000", timeout: .seconds(20)) }
                     }
-                    let deadline = ContinuousClock.now + .seconds(15)
-                    while web[1].requestsStarted == 0, ContinuousClock.now < deadline {
-                        try await Task.sleep(for: .milliseconds(20))
-                    }
-                    #expect(web[1].requestsStarted > 0, "a long request reached web-2")
-
-                    // web-2's instance leaves: one command, its slot goes to drain at the same address.
-                    let leaving = try await sink.apply(Self.catalog([web[0], web[2]]), options: ApplyOptions())
-                    #expect(leaving.serversChanged == 1)
-                    #expect(leaving.requests == 3, "show backend, show servers state, set server … state drain")
-                    let draining = try #require(try await haproxy.servers(backend: Self.backend)[slot])
-                    #expect(draining.isDraining && !draining.isInMaintenance)
-                    #expect("\(draining.address):\(draining.port)" == "\(web[1].host):\(web[1].port)")
-
-                    // New requests go to the others only; the long one through web-2 completes.
-                    let servedBefore = web[1].requests
-                    #expect(try await probe.responders(12) == ["web-1", "web-3"])
-                    let answers = try await longRequests.value
-                    #expect(answers.sorted() == ["web-1", "web-2", "web-3"])
-                    #expect(web[1].requests == servedBefore + 1, "only the long request was answered by web-2")
-
-                    // While it drains, applying again writes nothing, and a newcomer does not get its slot.
-                    let steady = try await sink.apply(Self.catalog([web[0], web[2]]), options: ApplyOptions())
-                    #expect(steady.serversChanged == 0)
-
-                    // The drain ends: the slot goes to maintenance at the placeholder address.
-                    time.advance(by: 60)
-                    let expired = try await sink.apply(Self.catalog([web[0], web[2]]), options: ApplyOptions())
-                    #expect(expired.serversChanged == 1)
-                    let freed = try #require(try await haproxy.servers(backend: Self.backend)[slot])
-                    #expect(freed.isInMaintenance)
-                    #expect(freed.address == "127.0.0.1" && freed.port == 80)
-
-                    let unchanged = try await haproxy.info()
-                    #expect(unchanged.pid == started.pid, "no reload: the same HAProxy process serves")
+                    return try await group.reduce(into: [String]()) { $0.append($1) }
                 }
             }
+            let deadline = ContinuousClock.now + .seconds(15)
+            while web[1].requestsStarted == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(web[1].requestsStarted > 0, "a long request reached web-2")
+
+            // web-2's instance leaves: one command, its slot goes to drain at the same address.
+            let leaving = try await sink.apply(Self.catalog([web[0], web[2]]), options: ApplyOptions())
+            #expect(leaving.serversChanged == 1)
+            #expect(leaving.requests == 3, "show backend, show servers state, set server … state drain")
+            let draining = try #require(try await haproxy.servers(backend: Self.backend)[slot])
+            #expect(draining.isDraining && !draining.isInMaintenance)
+            #expect("\(draining.address):\(draining.port)" == "\(web[1].host):\(web[1].port)")
+
+            // New requests go to the others only; the long one through web-2 completes.
+            let servedBefore = web[1].requests
+            #expect(try await probe.responders(12) == ["web-1", "web-3"])
+            let answers = try await longRequests.value
+            #expect(answers.sorted() == ["web-1", "web-2", "web-3"])
+            #expect(web[1].requests == servedBefore + 1, "only the long request was answered by web-2")
+
+            // While it drains, applying again writes nothing, and a newcomer does not get its slot.
+            let steady = try await sink.apply(Self.catalog([web[0], web[2]]), options: ApplyOptions())
+            #expect(steady.serversChanged == 0)
+
+            // The drain ends: the slot goes to maintenance at the placeholder address.
+            time.advance(by: 60)
+            let expired = try await sink.apply(Self.catalog([web[0], web[2]]), options: ApplyOptions())
+            #expect(expired.serversChanged == 1)
+            let freed = try #require(try await haproxy.servers(backend: Self.backend)[slot])
+            #expect(freed.isInMaintenance)
+            #expect(freed.address == "127.0.0.1" && freed.port == 80)
+
+            let unchanged = try await haproxy.info()
+            #expect(unchanged.pid == started.pid, "no reload: the same HAProxy process serves")
         }
     }
 
     @Test func anInstanceThatComesBackDuringItsDrainServesAgainFromTheSameSlot() async throws {
-        try await withTemporaryDirectory { directory in
-            let frontendPort = try await freeLoopbackPort()
-            let socketPort = try await freeLoopbackPort()
-            let configuration = HAProxyConfiguration(
-                runtimeSocket: "ipv4@127.0.0.1:\(socketPort)",
-                backends: [.init(name: Self.backend, frontendPort: frontendPort, slots: 10)]
-            )
-            let specs = (1...3).map { (name: "web-\($0)", host: "127.0.0.\(40 + $0)") }
-            try await NameHTTPServer.withServers(specs) { servers in
-                try await HAProxyProcess.withRunning(
-                    configuration: configuration.text,
-                    runtimeEndpoint: .tcp(host: "127.0.0.1", port: socketPort),
-                    in: directory
-                ) { haproxy in
-                    let time = ManualTime()
-                    let settings = HAProxySinkSettings(drainPolicy: try DrainPolicy(seconds: 60))
-                    let sink = RuntimeAPISink(client: haproxy.runtime, settings: settings, now: { time.now })
-                    let probe = TrafficProbe(port: frontendPort)
-                    let web = (1...3).map { servers["web-\($0)"]! }
-                    let all: Set<String> = ["web-1", "web-2", "web-3"]
+        try await withRealHAProxy(backend: Self.backend, servers: ["web-1", "web-2", "web-3"], firstHost: 41) {
+            haproxy, web, probe in
+            let time = ManualTime()
+            let settings = HAProxySinkSettings(drainPolicy: try DrainPolicy(seconds: 60))
+            let sink = RuntimeAPISink(client: haproxy.runtime, settings: settings, now: { time.now })
+            let all: Set<String> = ["web-1", "web-2", "web-3"]
 
-                    try await sink.apply(Self.catalog(web), options: ApplyOptions(fullResync: true))
-                    #expect(try await probe.waitForResponders(all, timeout: .seconds(20)) != nil)
-                    let before = try await haproxy.activeSlots(backend: Self.backend)
+            try await sink.apply(Self.catalog(web), options: ApplyOptions(fullResync: true))
+            #expect(try await probe.waitForResponders(all, timeout: .seconds(20)) != nil)
+            let before = try await haproxy.activeSlots(backend: Self.backend)
 
-                    try await sink.apply(Self.catalog([web[0], web[1]]), options: ApplyOptions())
-                    #expect(try await probe.responders(12) == ["web-1", "web-2"])
+            try await sink.apply(Self.catalog([web[0], web[1]]), options: ApplyOptions())
+            #expect(try await probe.responders(12) == ["web-1", "web-2"])
 
-                    // A sink that restarts meanwhile finds the drain in HAProxy and keeps it.
-                    let restarted = RuntimeAPISink(client: haproxy.runtime, settings: settings, now: { time.now })
-                    time.advance(by: 30)
-                    let adopted = try await restarted.apply(Self.catalog([web[0], web[1]]), options: ApplyOptions(fullResync: true))
-                    #expect(adopted.serversChanged == 0)
+            // A sink that restarts meanwhile finds the drain in HAProxy and keeps it.
+            let restarted = RuntimeAPISink(client: haproxy.runtime, settings: settings, now: { time.now })
+            time.advance(by: 30)
+            let adopted = try await restarted.apply(Self.catalog([web[0], web[1]]), options: ApplyOptions(fullResync: true))
+            #expect(adopted.serversChanged == 0)
 
-                    // web-3 is back: ready again in its own slot, one command, nobody else moves.
-                    time.advance(by: 10)
-                    let back = try await restarted.apply(Self.catalog(web), options: ApplyOptions())
-                    #expect(back.serversChanged == 1)
-                    #expect(back.requests == 3, "show backend, show servers state, set server … state ready")
-                    #expect(try await probe.waitForResponders(all, timeout: .seconds(20)) != nil)
-                    #expect(try await haproxy.activeSlots(backend: Self.backend) == before)
-                    let servers = try await haproxy.servers(backend: Self.backend)
-                    #expect(servers.values.allSatisfy { !$0.isDraining || $0.isInMaintenance })
-                }
-            }
+            // web-3 is back: ready again in its own slot, one command, nobody else moves.
+            time.advance(by: 10)
+            let back = try await restarted.apply(Self.catalog(web), options: ApplyOptions())
+            #expect(back.serversChanged == 1)
+            #expect(back.requests == 3, "show backend, show servers state, set server … state ready")
+            #expect(try await probe.waitForResponders(all, timeout: .seconds(20)) != nil)
+            #expect(try await haproxy.activeSlots(backend: Self.backend) == before)
+            let servers = try await haproxy.servers(backend: Self.backend)
+            #expect(servers.values.allSatisfy { !$0.isDraining || $0.isInMaintenance })
         }
     }
 }
