@@ -47,6 +47,11 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
 
     public init() {}
 
+    /// `; departing servers drain 30 s` for the summary line, or nothing with `drain_seconds: 0`.
+    var drainSummary: String {
+        drainSeconds > 0 ? "; departing servers drain \(drainSeconds.formatted()) s" : ""
+    }
+
     /// Which sink the file selects: the Runtime API when a socket is configured.
     public var usesRuntimeAPI: Bool { runtimeSocket != nil }
 
