@@ -128,6 +128,20 @@ struct DrainDecisions {
     }
 }
 
+extension ReconcilePlan {
+    /// How long until the first drain of the plan ends (plus a quarter second, so that a cycle woken then
+    /// finds it ended): what a sink puts in ``SinkReport/revisitAfter`` so the slot is freed on time rather
+    /// than at the next interval. `nil` when nothing drains.
+    public func revisitAfter(now: Date) -> Duration? {
+        var first: Date?
+        for backend in backends {
+            for drain in backend.drains where first.map({ drain.until < $0 }) ?? true { first = drain.until }
+        }
+        guard let first else { return nil }
+        return .milliseconds(Int64(max(0, first.timeIntervalSince(now)) * 1000) + 250)
+    }
+}
+
 extension ServerState {
     /// Points at the placeholder address (in or out of maintenance): nothing of ours to drain there.
     var isPlaceholderAddress: Bool {

@@ -74,13 +74,15 @@ public actor RuntimeAPISink: PlanningSink {
 
         var warnings: [PlanWarning] = []
         let owned = ownedBackends(in: snapshot, warnings: &warnings)
+        let planTime = now()
         let plan = ReconcilePlanner(settings: settings).plan(
             catalog: catalog,
             actual: owned,
             previousAssignments: assignments,
             drains: drains,
-            now: now()
+            now: planTime
         )
+        report.revisitAfter = plan.revisitAfter(now: planTime)
         warnings += plan.warnings
         var chains: [[RuntimeCommand]] = []
         var chainBackend: [String] = []

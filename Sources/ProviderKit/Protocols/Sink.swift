@@ -54,6 +54,11 @@ public struct SinkReport: Hashable, Sendable {
     public var retries: Int
     /// Slot usage per target group (an HAProxy backend) after the apply, for sinks with fixed capacity.
     public var slots: [String: SlotUsage]
+    /// The sink has a change due at a time rather than on an event (a draining server's slot is freed when
+    /// its drain ends): it asks to be called again within this, even when nothing else changes. The loop
+    /// starts its next cycle then if that is sooner than its interval (never sooner than a backoff after
+    /// failures). `nil`: nothing is due.
+    public var revisitAfter: Duration?
 
     public init(
         requests: Int = 0,
@@ -64,7 +69,8 @@ public struct SinkReport: Hashable, Sendable {
         runtimeChanges: Int = 0,
         structuralChanges: Int = 0,
         retries: Int = 0,
-        slots: [String: SlotUsage] = [:]
+        slots: [String: SlotUsage] = [:],
+        revisitAfter: Duration? = nil
     ) {
         self.requests = requests
         self.serversChanged = serversChanged
@@ -75,6 +81,7 @@ public struct SinkReport: Hashable, Sendable {
         self.structuralChanges = structuralChanges
         self.retries = retries
         self.slots = slots
+        self.revisitAfter = revisitAfter
     }
 
     public var isNoOp: Bool { serversChanged == 0 && changes.isEmpty }

@@ -80,10 +80,11 @@ struct DiscoverydEndToEndTests {
         }
     }
 
-    /// `haproxy.drain_seconds: 2` (and cycles every 5 s): an instance leaves while a long request runs through it. New requests go to
-    /// the others at once, the long one completes, and after the drain the slot is in maintenance.
+    /// `haproxy.drain_seconds: 2`: an instance leaves while a long request runs through it. New requests go to
+    /// the others at once, the long one completes, and when the drain ends the slot is in maintenance, without
+    /// waiting for the 30 s polling interval (the sink asks the loop back for the drain's end).
     @Test func aLeavingInstanceDrainsItsLongRequestThenItsSlotIsFreed() async throws {
-        try await E2EEnvironment.withRunning(drainSeconds: 2) { env in
+        try await E2EEnvironment.withRunning(drainSeconds: 2, intervalSeconds: 30) { env in
             let members = (1...3).map(E2EEnvironment.name)
             _ = try await env.edit(members)
             let leaving = env.servers[E2EEnvironment.name(2)]!
@@ -107,6 +108,7 @@ struct DiscoverydEndToEndTests {
 
             // It leaves: new requests go to the others only, while its long request goes on and completes.
             let remaining = members.filter { $0 != leaving.name }
+            let drainStarted = ContinuousClock.now
             let shifted = try await env.edit(remaining)
             #expect(shifted <= Self.propagationLimit, "new requests left the draining server after \(shifted)")
             #expect(try await longRequests.value.sorted() == members)
@@ -116,7 +118,7 @@ struct DiscoverydEndToEndTests {
                 "the slot went to drain, not straight to maintenance"
             )
 
-            // After drain_seconds (and at most a polling interval) the slot is free: maintenance, placeholder.
+            // When the drain ends the slot is free: maintenance, placeholder address.
             var freed: RuntimeServerState?
             let until = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < until {
@@ -127,6 +129,9 @@ struct DiscoverydEndToEndTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             let server = try #require(freed, "the drained slot was never freed")
+            let freedAfter = drainStarted.duration(to: .now)
+            print("discoveryd freed a drained slot \(freedAfter) after the instance left (drain_seconds 2, interval 30 s)")
+            #expect(freedAfter < .seconds(15), "freed when the drain ended, not at the next interval")
             #expect(server.address == "127.0.0.1" && server.port == 80)
             #expect(try await env.probe.responders(12) == Set(remaining))
         }
@@ -184,8 +189,10 @@ final class E2EEnvironment: @unchecked Sendable {
 
     /// - Parameters:
     ///   - drainSeconds: `haproxy.drain_seconds`.
+    ///   - intervalSeconds: `polling.interval_seconds`.
     static func withRunning(
         drainSeconds: Double = 0,
+        intervalSeconds: Int = 5,
         _ body: (E2EEnvironment) async throws -> Void
     ) async throws {
         try await withTemporaryDirectory { directory in
@@ -217,7 +224,7 @@ final class E2EEnvironment: @unchecked Sendable {
                           backend:
                             name_prefix: e2e
                         polling:
-                          interval_seconds: 5
+                          interval_seconds: \(intervalSeconds)
                           jitter_seconds: 0
                           backoff_base_seconds: 1
                           max_backoff_seconds: 5

@@ -45,6 +45,7 @@ struct DataPlaneDrainTests {
             #expect(api.adminState(backend: Self.backend, server: "srv2") == "drain")
             #expect(api.servers(in: Self.backend) == configured)
             #expect(leaving.slots[Self.backend] == SlotUsage(used: 2, total: 10, draining: 1))
+            #expect(leaving.revisitAfter == .milliseconds(60_250))
 
             // While it drains, a cycle re-reads the drained backend's runtime state and writes nothing.
             before = api.counters
@@ -53,6 +54,7 @@ struct DataPlaneDrainTests {
             cost = api.counters - before
             #expect(cost.requests == 2, "configuration version + runtime servers of the draining backend")
             #expect(steady.serversChanged == 0)
+            #expect(steady.revisitAfter == .milliseconds(30_250))
 
             // The instance is back: ready again in srv2, by the same runtime endpoint.
             before = api.counters

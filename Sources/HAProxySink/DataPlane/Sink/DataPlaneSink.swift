@@ -170,14 +170,16 @@ public actor DataPlaneSink: PlanningSink {
         var version = try await client.configurationVersion()
         let cached = !fullResync && snapshot?.version == version
         let state = try await currentState(version: version, fullResync: fullResync)
+        let planTime = now()
         var plan = planner.plan(
             catalog: catalog,
             snapshot: state,
             previousAssignments: assignments,
             drains: drains,
             runtimeDraining: try await runtimeDraining(in: state, everyBackend: !cached),
-            now: now()
+            now: planTime
         )
+        report.revisitAfter = plan.reconcile.revisitAfter(now: planTime)
         logNewWarnings(plan.reconcile.warnings)
         if !excluded.isEmpty {
             plan.reconcile.backends.removeAll { excluded[$0.backendName] != nil }
