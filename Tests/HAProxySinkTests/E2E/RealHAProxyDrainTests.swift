@@ -65,6 +65,11 @@ struct RealHAProxyDrainTests {
             #expect(draining.isDraining && !draining.isInMaintenance)
             #expect("\(draining.address):\(draining.port)" == "\(web[1].host):\(web[1].port)")
 
+            // For the mass-drain guard a draining server is leaving, not serving.
+            let serving = try await sink.servingAddresses()
+            #expect(!serving.contains(ServingAddress(address: web[1].host, port: web[1].port)))
+            #expect(serving.count == 2)
+
             // New requests go to the others only; the long one through web-2 completes.
             let servedBefore = web[1].requests
             #expect(try await probe.responders(12) == ["web-1", "web-3"])
