@@ -97,6 +97,24 @@ struct DataPlaneDrainTests {
     }
 
     @Test(arguments: DataPlaneAPIVersion.allCases)
+    func aDrainingSlotReadingMaintIsLeftAlone(version: DataPlaneAPIVersion) async throws {
+        try await withFakeDataPlane(version) { api, _, client in
+            let time = ManualTime()
+            let settings = HAProxySinkSettings(drainPolicy: try DrainPolicy(seconds: 60))
+            let sink = DataPlaneSink(client: client, settings: settings, logger: quietLogger, now: { time.now })
+            try await sink.apply(catalog(addresses(3)), options: ApplyOptions())
+            try await sink.apply(catalog(["10.0.0.1", "10.0.0.2"]), options: ApplyOptions())
+            // Someone (or Data Plane API 2.6.5, which reads every admin_state as maint) shows it in maintenance:
+            // it takes no new connections either, so nothing is written.
+            try await client.setRuntimeAdminState("maint", server: "srv3", inBackend: Self.backend)
+            let before = api.counters
+            let report = try await sink.apply(catalog(["10.0.0.1", "10.0.0.2"]), options: ApplyOptions())
+            #expect(report.serversChanged == 0)
+            #expect((api.counters - before).runtimeChanges == 0)
+        }
+    }
+
+    @Test(arguments: DataPlaneAPIVersion.allCases)
     func aRestartedSinkAdoptsADrainItFindsAndAPlanShowsIt(version: DataPlaneAPIVersion) async throws {
         try await withFakeDataPlane(version) { api, server, client in
             let time = ManualTime()

@@ -270,7 +270,13 @@ public actor DataPlaneSink: PlanningSink {
         var draining: [String: Set<String>] = [:]
         for backend in backends.sorted() {
             let states = try await client.runtimeAdminStates(inBackend: backend)
-            draining[backend] = Set(states.filter { $0.value == "drain" }.keys)
+            let ours = drains[backend] ?? [:]
+            // A slot of ours reading `maint` takes no new connections either (and keeps its live ones), so
+            // there is nothing to write: this also keeps Data Plane API 2.6.5, whose `admin_state` always
+            // reads `maint` (dataplaneapi issue #343), from setting `drain` again every cycle.
+            draining[backend] = Set(
+                states.filter { $0.value == "drain" || ($0.value == "maint" && ours[$0.key] != nil) }.keys
+            )
         }
         return draining
     }
