@@ -39,14 +39,7 @@ public struct DataPlanePlanner: Sendable {
         runtimeDraining: [String: Set<String>] = [:],
         now: Date = Date(timeIntervalSince1970: 0)
     ) -> DataPlanePlan {
-        var actual = snapshot.servers.mapValues { $0.map(DataPlaneServerFormat.state(of:)) }
-        for (backend, slots) in runtimeDraining where !slots.isEmpty {
-            guard var servers = actual[backend] else { continue }
-            for index in servers.indices where slots.contains(servers[index].name) && !servers[index].maintenance {
-                servers[index].draining = true
-            }
-            actual[backend] = servers
-        }
+        let actual = Self.actualServers(of: snapshot, runtimeDraining: runtimeDraining)
         let shared = ReconcilePlanner(settings: settings).plan(
             catalog: catalog,
             actual: actual,
@@ -82,6 +75,23 @@ public struct DataPlanePlanner: Sendable {
             reconcile: ReconcilePlan(backends: backends, skipped: shared.skipped, warnings: warnings),
             newBackends: newBackends
         )
+    }
+
+    /// The servers of each backend as the planner compares them: the configuration, with the slots HAProxy
+    /// has in `drain` at runtime marked draining (unless the configuration puts them in maintenance).
+    static func actualServers(
+        of snapshot: DataPlaneSnapshot,
+        runtimeDraining: [String: Set<String>]
+    ) -> [String: [ServerState]] {
+        var actual = snapshot.servers.mapValues { $0.map(DataPlaneServerFormat.state(of:)) }
+        for (backend, slots) in runtimeDraining where !slots.isEmpty {
+            guard var servers = actual[backend] else { continue }
+            for index in servers.indices where slots.contains(servers[index].name) && !servers[index].maintenance {
+                servers[index].draining = true
+            }
+            actual[backend] = servers
+        }
+        return actual
     }
 
     /// A backend named like one of discoveryd's but without the marker (typically made by the Python daemon).

@@ -50,7 +50,7 @@ public actor DataPlaneSink: PlanningSink {
     private var snapshot: DataPlaneSnapshot?
     private var assignments: [String: [InstanceID: String]] = [:]
     /// The drains of the last successful apply, by backend and slot: a cache like `assignments`.
-    private var drains: [String: [String: SlotDrain]] = [:]
+    var drains: [String: [String: SlotDrain]] = [:]
     /// The time drains are judged at; tests inject theirs.
     private let now: @Sendable () -> Date
     /// Warnings already logged; a standing condition (a foreign server in a backend) is logged once, not
@@ -100,14 +100,10 @@ public actor DataPlaneSink: PlanningSink {
     public func readManagedBackends() async throws -> [String: [ServerState]] {
         let version = try await client.configurationVersion()
         let snapshot = try await DataPlaneSnapshot.read(from: client, version: version, naming: settings.naming)
-        let draining = try await runtimeDraining(in: snapshot, everyBackend: true)
-        return snapshot.servers.map { backend, servers in
-            (backend, servers.map { server in
-                var state = DataPlaneServerFormat.state(of: server)
-                state.draining = !state.maintenance && draining[backend]?.contains(state.name) == true
-                return state
-            })
-        }.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        return DataPlanePlanner.actualServers(
+            of: snapshot,
+            runtimeDraining: try await runtimeDraining(in: snapshot, everyBackend: true)
+        )
     }
 
     /// Plans as ``apply(_:options:)`` does (parameter drift, unmarked backends), not only from server states.
@@ -225,24 +221,7 @@ public actor DataPlaneSink: PlanningSink {
             record(change, in: backend, reloaded: outcome.reloaded, transactional: false, report: &report)
         }
         // Drain and its end by a returning instance: runtime state, after the configuration is in place.
-        for write in adminStates where !failedDirect.contains(write.backend) {
-            do {
-                try await client.setRuntimeAdminState(write.state, server: write.change.slotName, inBackend: write.backend)
-            } catch let error as DataPlaneError where error.isBackendSpecific {
-                failedDirect.insert(write.backend)
-                report.failures.append(
-                    ServiceFailure(
-                        target: write.backend,
-                        service: plan.reconcile.backends.first { $0.backendName == write.backend }?.serviceKey,
-                        message: error.description
-                    )
-                )
-                continue
-            }
-            if write.stateOnly {
-                record(write.change, in: write.backend, reloaded: false, transactional: false, report: &report)
-            }
-        }
+        try await setAdminStates(adminStates, plan: plan, failedBackends: &failedDirect, report: &report)
 
         if failedDirect.isEmpty {
             snapshot = state.applying(plan, version: version)
@@ -257,28 +236,6 @@ public actor DataPlaneSink: PlanningSink {
         }
         assignments = plan.reconcile.assignments.merging(keptAssignments.compactMapValues { $0 }) { planned, _ in planned }
         drains = plan.reconcile.drains.merging(keptDrains.compactMapValues { $0 }) { planned, _ in planned }
-    }
-
-    /// The slots HAProxy has in `drain` now, per backend: read from the runtime server endpoint for every
-    /// owned backend after a fresh read (`everyBackend`), else for the backends with a drain in progress
-    /// (a reload since may have lost it). Nothing is read while no drain can exist.
-    private func runtimeDraining(in state: DataPlaneSnapshot, everyBackend: Bool) async throws -> [String: Set<String>] {
-        let backends =
-            everyBackend
-            ? (settings.drainPolicy.isEnabled ? Array(state.servers.keys) : [])
-            : drains.keys.filter { state.servers[$0] != nil }
-        var draining: [String: Set<String>] = [:]
-        for backend in backends.sorted() {
-            let states = try await client.runtimeAdminStates(inBackend: backend)
-            let ours = drains[backend] ?? [:]
-            // A slot of ours reading `maint` takes no new connections either (and keeps its live ones), so
-            // there is nothing to write: this also keeps Data Plane API 2.6.5, whose `admin_state` always
-            // reads `maint` (dataplaneapi issue #343), from setting `drain` again every cycle.
-            draining[backend] = Set(
-                states.filter { $0.value == "drain" || ($0.value == "maint" && ours[$0.key] != nil) }.keys
-            )
-        }
-        return draining
     }
 
     /// The actual state at `version`: the cache when nobody wrote since our last write, else a fresh read.
@@ -303,15 +260,6 @@ public actor DataPlaneSink: PlanningSink {
         case server(backend: String, change: ServerChange)
     }
 
-    /// A runtime `admin_state` write for a change of the drain state.
-    private struct AdminStateWrite {
-        var backend: String
-        var change: ServerChange
-        var state: String
-        /// The change is nothing but the state: it counts as written when the state is set.
-        var stateOnly: Bool
-    }
-
     /// Splits the plan into what goes into the transaction, what is written directly, and the drain states
     /// set at runtime after both.
     private func split(_ plan: DataPlanePlan) -> (
@@ -327,18 +275,9 @@ public actor DataPlaneSink: PlanningSink {
                 continue
             }
             for change in backend.changes {
-                if case .updateSlot(_, let to, let fields) = change, fields.contains(.draining) {
-                    let stateOnly = fields == [.draining]
-                    if !to.maintenance {
-                        adminStates.append(
-                            AdminStateWrite(
-                                backend: backend.backendName, change: change, state: to.draining ? "drain" : "ready",
-                                stateOnly: stateOnly
-                            )
-                        )
-                    }
-                    // Maintenance ends a drain by itself (`set server state maint`), so freeing needs no extra write.
-                    if stateOnly { continue }
+                if let write = AdminStateWrite(change, in: backend.backendName) {
+                    adminStates.append(write)
+                    if write.stateOnly { continue }
                 }
                 if applyMode == .incremental, change.kind == .runtime, case .updateSlot = change {
                     direct.append((backend.backendName, change))
@@ -437,7 +376,7 @@ public actor DataPlaneSink: PlanningSink {
         }
     }
 
-    private func record(
+    func record(
         _ change: ServerChange,
         in backend: String,
         reloaded: Bool,
