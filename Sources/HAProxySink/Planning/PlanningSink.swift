@@ -64,7 +64,9 @@ public struct HAProxyPlan: SinkPlan, Hashable {
         named.names.add(instances)
         return named
     }
-    public func json() throws -> String { try PlanRenderer.json(plan) }
+    public func json(basis: PlanBasis) throws -> String {
+        try PlanRenderer.json(plan, mechanism: mechanism, names: names, basis: basis)
+    }
 
     /// The Runtime API sink fails on a backend HAProxy lacks; the Data Plane sink creates it.
     public var applyWouldFail: Bool {
