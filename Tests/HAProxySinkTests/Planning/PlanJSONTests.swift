@@ -69,7 +69,7 @@ struct PlanJSONTests {
             serviceKey: nil,
             servers: (1...10).map(freeSlot),
             changes: [
-                .updateSlot(from: server(9, slot: 1), to: freeSlot(1), fields: [.address, .maintenance]),
+                .updateSlot(from: server(9, slot: 1), to: freeSlot(1), fields: [.address, .port, .maintenance]),
                 .removeSlot(stray),
             ],
             assignments: [:],
