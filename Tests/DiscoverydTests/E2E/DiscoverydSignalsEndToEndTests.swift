@@ -20,7 +20,7 @@ extension DiscoverydEndToEndTests {
                 .write(to: directory.appendingPathComponent("instances.yaml"))
             let daemonConfig = directory.appendingPathComponent("daemon.yaml")
             try (String(contentsOf: config, encoding: .utf8)
-                + "polling:\n  interval_seconds: 300\n  jitter_seconds: 0\nmetrics:\n  listen: \"\"\n")
+                + "\npolling:\n  interval_seconds: 300\n  jitter_seconds: 0\nmetrics:\n  listen: \"\"\n")
                 .write(to: daemonConfig, atomically: true, encoding: .utf8)
             let expected = ["srv1": "127.0.0.81:8080", "srv2": "127.0.0.82:8080", "srv3": "127.0.0.83:8080"]
 
@@ -35,6 +35,10 @@ extension DiscoverydEndToEndTests {
             try await haproxy.send("set server \(Self.planBackend)/srv2 state maint")
             try await haproxy.send("set server \(Self.planBackend)/srv1 addr 127.0.0.99 port 9999")
             #expect(try await haproxy.activeSlots(backend: Self.planBackend) == ["srv1": "127.0.0.99:9999", "srv3": "127.0.0.83:8080"])
+
+            // Nothing repairs it on its own: the next cycle is five minutes away.
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await haproxy.activeSlots(backend: Self.planBackend)["srv1"] == "127.0.0.99:9999")
 
             running.signal(SIGHUP)
             let repaired = try await Self.poll(within: .seconds(15)) {
