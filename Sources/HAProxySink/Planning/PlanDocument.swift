@@ -8,6 +8,7 @@ extension PlanRenderer {
         _ plan: ReconcilePlan,
         mechanism: Mechanism = .dataPlane,
         names: InstanceNames = InstanceNames(),
+        foreignBackends: [String: String] = [:],
         basis: PlanBasis,
         prettyPrinted: Bool = true
     ) throws -> String {
@@ -15,7 +16,9 @@ extension PlanRenderer {
         encoder.outputFormatting =
             prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let document = PlanDocument(plan, mechanism: mechanism, names: names, basis: basis)
+        let document = PlanDocument(
+            plan, mechanism: mechanism, names: names, foreignBackends: foreignBackends, basis: basis
+        )
         return String(decoding: try encoder.encode(document), as: UTF8.self)
     }
 }
@@ -79,7 +82,8 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         public enum Status: String, Codable, Hashable, Sendable {
             /// Data Plane sink: the backend is created.
             case new
-            /// Runtime API sink: HAProxy has no such backend and the sink cannot create one (see `errors`).
+            /// Runtime API sink: HAProxy has no such backend and the sink cannot create one, or has one that
+            /// is not discoveryd's (see `errors`).
             case missing
             case changed
             case retired
@@ -135,7 +139,8 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         public var backend: String
         public var service: Service?
         public var message: String
-        /// The haproxy.cfg lines that fix it (add them, then reload HAProxy once).
+        /// The haproxy.cfg lines that fix it (add them, then reload HAProxy once); empty when the fix is
+        /// not to add lines (a backend that exists but is not discoveryd's).
         public var haproxyCfg: [String]
     }
 
@@ -148,6 +153,7 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         _ plan: ReconcilePlan,
         mechanism: PlanRenderer.Mechanism,
         names: InstanceNames = InstanceNames(),
+        foreignBackends: [String: String] = [:],
         basis: PlanBasis
     ) {
         target = basis.target
@@ -168,7 +174,11 @@ public struct PlanDocument: Codable, Hashable, Sendable {
             var errors: [PlanError] = []
             backends = plan.backends.map { backend in
                 guard !backend.isNewBackend else {
-                    errors.append(PlanError(missing: backend, settings: settings))
+                    if let reason = foreignBackends[backend.backendName] {
+                        errors.append(PlanError(notOwned: backend, reason: reason))
+                    } else {
+                        errors.append(PlanError(missing: backend, settings: settings))
+                    }
                     return Backend(missing: backend)
                 }
                 // The sink's own translation decides what it cannot do (a `backup` change): same warnings.
@@ -356,5 +366,23 @@ extension PlanDocument.PlanError {
                 + "these lines to haproxy.cfg and reload HAProxy once",
             haproxyCfg: RuntimeAPISinkError.missing([backend], settings: settings).configurationLines
         )
+    }
+}
+
+extension PlanDocument.PlanError {
+    /// HAProxy has the backend, but discoveryd may not write it (``RuntimeBackendOwnership``).
+    init(notOwned backend: BackendPlan, reason: String) {
+        self.init(
+            backend: backend.backendName,
+            service: backend.serviceKey.map(PlanDocument.Service.init),
+            message: Self.notOwned(backend.backendName, reason: reason),
+            haproxyCfg: []
+        )
+    }
+
+    /// The sentence for a backend that exists but is not discoveryd's, for the table and the JSON.
+    static func notOwned(_ backend: String, reason: String) -> String {
+        "HAProxy has a backend \(backend) but it is not discoveryd's (\(reason)), so nothing is written to it; "
+            + "rename the service, or list the backend in haproxy.runtime_backends"
     }
 }

@@ -18,10 +18,12 @@ public enum PlanRenderer {
     public static func text(
         _ plan: ReconcilePlan,
         mechanism: Mechanism = .dataPlane,
-        names: InstanceNames = InstanceNames()
+        names: InstanceNames = InstanceNames(),
+        foreignBackends: [String: String] = [:]
     ) -> String {
         var lines: [String] = []
         var missing: [BackendPlan] = []
+        var foreign = 0
         var runtimeWrites = 0
         if !plan.backends.isEmpty {
             let nameWidth = max("BACKEND".count, plan.backends.map(\.backendName.count).max() ?? 0)
@@ -29,13 +31,22 @@ public enum PlanRenderer {
             for backend in plan.backends {
                 var status = backend.status.rawValue
                 if case .runtimeAPI = mechanism, backend.isNewBackend {
-                    status = "MISSING"
-                    missing.append(backend)
+                    if foreignBackends[backend.backendName] != nil {
+                        status = "NOT OURS"
+                        foreign += 1
+                    } else {
+                        status = "MISSING"
+                        missing.append(backend)
+                    }
                 }
                 lines.append(
                     pad(backend.backendName, nameWidth) + "  " + pad(status, 9) + "  "
                         + "\(backend.slotsUsed)/\(backend.slotsTotal)"
                 )
+                if case .runtimeAPI = mechanism, backend.isNewBackend, let reason = foreignBackends[backend.backendName] {
+                    lines.append("  error: " + PlanDocument.PlanError.notOwned(backend.backendName, reason: reason))
+                    continue
+                }
                 if case .runtimeAPI(let settings) = mechanism, backend.isNewBackend {
                     lines.append(
                         "  error: HAProxy has no backend \(backend.backendName) and the Runtime API cannot create "
@@ -83,6 +94,11 @@ public enum PlanRenderer {
                 summary +=
                     "; error: \(missing.count) backend\(missing.count == 1 ? " is" : "s are") missing from HAProxy, "
                     + "so the apply would fail (the other backends are still updated)"
+            }
+            if foreign > 0 {
+                summary +=
+                    "; error: \(foreign) backend\(foreign == 1 ? " is" : "s are") not discoveryd's, so the apply "
+                    + "would fail (the other backends are still updated)"
             }
             lines.append(summary)
         }
