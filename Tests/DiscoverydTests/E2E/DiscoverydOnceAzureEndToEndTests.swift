@@ -26,17 +26,9 @@ struct DiscoverydOnceAzureEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let config = directory.appendingPathComponent("config.yaml")
-        try (azure.discoverydConfigurationSection(clientSecretVariable: "AZURE_CLIENT_SECRET") + """
-        haproxy:
-          base_url: \(server.baseURL)
-          api_version: v3
-          username: \(api.username)
-          password: ${DATAPLANE_PASSWORD}
-          backend:
-            name_prefix: azure
-        logging:
-          level: debug
-        """).write(to: config, atomically: true, encoding: .utf8)
+        try (azure.discoverydConfigurationSection(clientSecretVariable: "AZURE_CLIENT_SECRET")
+            + server.discoverydConfigurationSection(namePrefix: "azure") + "logging:\n  level: debug\n")
+            .write(to: config, atomically: true, encoding: .utf8)
         let secret = azure.state.withLock { $0.acceptedSecret }
         let environment = ["AZURE_CLIENT_SECRET": secret, "DATAPLANE_PASSWORD": api.password]
         do {

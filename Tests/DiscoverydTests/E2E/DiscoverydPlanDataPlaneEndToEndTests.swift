@@ -16,17 +16,8 @@ extension DiscoverydOnceEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let instances = directory.appendingPathComponent("instances.yaml")
         let config = directory.appendingPathComponent("config.yaml")
-        try """
-        static:
-          path: instances.yaml
-        haproxy:
-          base_url: \(server.baseURL)
-          api_version: v3
-          username: \(api.username)
-          password: ${DATAPLANE_PASSWORD}
-          backend:
-            name_prefix: e2e
-        """.write(to: config, atomically: true, encoding: .utf8)
+        try ("static:\n  path: instances.yaml\n" + server.discoverydConfigurationSection(namePrefix: "e2e"))
+            .write(to: config, atomically: true, encoding: .utf8)
         let environment = ["DATAPLANE_PASSWORD": api.password]
         let backend = "e2e-web-8080-lab"
         let active = {
