@@ -45,6 +45,9 @@ public struct HAProxyPlan: SinkPlan, Hashable {
     public var mechanism: PlanRenderer.Mechanism
     public var names: InstanceNames
     public var offlineTarget: String?
+    /// Runtime API sink: backends HAProxy has under a planned name that are not discoveryd's, with the
+    /// reason; the apply fails on them as on a missing backend, but their fix is not to add them.
+    public var foreignBackends: [String: String] = [:]
 
     public init(
         _ plan: ReconcilePlan,
@@ -58,14 +61,18 @@ public struct HAProxyPlan: SinkPlan, Hashable {
         self.offlineTarget = offlineTarget
     }
 
-    public var text: String { PlanRenderer.text(plan, mechanism: mechanism, names: names) }
+    public var text: String {
+        PlanRenderer.text(plan, mechanism: mechanism, names: names, foreignBackends: foreignBackends)
+    }
 
     public func naming(_ instances: [Instance]) -> any SinkPlan {
         var named = self
         named.names.add(instances)
         return named
     }
-    public func json() throws -> String { try PlanRenderer.json(plan) }
+    public func json(basis: PlanBasis) throws -> String {
+        try PlanRenderer.json(plan, mechanism: mechanism, names: names, foreignBackends: foreignBackends, basis: basis)
+    }
 
     /// The Runtime API sink fails on a backend HAProxy lacks; the Data Plane sink creates it.
     public var applyWouldFail: Bool {

@@ -188,14 +188,23 @@ public actor RuntimeAPISink: PlanningSink {
     /// The plan as this sink carries it out: runtime writes only, a missing backend as an error with the
     /// haproxy.cfg lines to add (``HAProxyPlan/applyWouldFail``), never a reload.
     public func planChanges(for catalog: ServiceCatalog) async throws -> any SinkPlan {
+        let snapshot = try RuntimeSnapshot(answers: try await client.run(RuntimeSnapshot.queries))
+        var ignored: [PlanWarning] = []
+        let owned = ownedBackends(in: snapshot, warnings: &ignored)
         let plan = ReconcilePlanner(settings: settings).plan(
             catalog: catalog,
-            actual: try await readManagedBackends(),
+            actual: owned,
             previousAssignments: assignments,
             drains: drains,
             now: now()
         )
-        return HAProxyPlan(plan, catalog: catalog, mechanism: .runtimeAPI(settings))
+        var shown = HAProxyPlan(plan, catalog: catalog, mechanism: .runtimeAPI(settings))
+        // A backend HAProxy has but discoveryd may not write is no "missing" backend: adding it would clash.
+        for backend in plan.backends where backend.isNewBackend && snapshot.backendNames.contains(backend.backendName) {
+            shown.foreignBackends[backend.backendName] =
+                settings.runtimeOwnership.reasonNotOwned(backend: backend.backendName, naming: settings.naming)
+        }
+        return shown
     }
 
     private func logNewWarnings(_ warnings: [PlanWarning]) {

@@ -86,7 +86,8 @@ public struct ServiceGrouper: Sendable {
         }
         guard !instance.address.isEmpty else { return .skipped(.noAddress) }
         // Every provider's addresses pass here, so none reaches a sink unchecked (HAProxy commands, URLs).
-        guard IPAddressLiteral.isValid(instance.address) else {
+        // Canonical, as HAProxy shows it back: `FD00:0::4` would otherwise differ from `fd00::4` every cycle.
+        guard let address = IPAddressLiteral.canonical(instance.address) else {
             return .skipped(.invalidAddress(instance.address))
         }
         return .endpoint(
@@ -94,7 +95,7 @@ public struct ServiceGrouper: Sendable {
             Endpoint(
                 instanceID: instance.id,
                 instanceName: instance.name,
-                address: instance.address,
+                address: address,
                 port: port,
                 zone: instance.zone,
                 tags: instance.tags

@@ -35,6 +35,25 @@ public enum IPAddressLiteral {
         return inet_pton(AF_INET6, text, &storage) == 1
     }
 
+    /// The literal as HAProxy writes it back (`inet_ntop`): `fd00::4` for `FD00:0:0::4`, so that an address a
+    /// provider spells differently never looks like a change every cycle. `nil` when `text` is not a literal.
+    public static func canonical(_ text: String) -> String? {
+        guard hasOnlyLiteralCharacters(text) else { return nil }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        let written =
+            if inet_pton(AF_INET, text, &v4) == 1 {
+                inet_ntop(AF_INET, &v4, &buffer, socklen_t(buffer.count)) != nil
+            } else if inet_pton(AF_INET6, text, &v6) == 1 {
+                inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count)) != nil
+            } else {
+                false
+            }
+        guard written else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// At most 45 bytes (the longest IPv6 text with an embedded IPv4 part), each a hex digit, `.` or `:`.
     private static func hasOnlyLiteralCharacters(_ text: String) -> Bool {
         var count = 0

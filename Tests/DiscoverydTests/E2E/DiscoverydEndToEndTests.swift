@@ -263,20 +263,12 @@ final class E2EEnvironment: @unchecked Sendable {
     }
 
     func fixture(_ members: [String]) -> String {
-        var lines = ["instances:"]
-        for member in members {
-            let server = servers[moved[member] ?? member]!
-            lines += [
-                "  - id: \(member)",
-                "    address: \(server.host)",
-                "    region: lab",
-                "    tags:",
-                "      HAProxy:Service:Name: web",
-                "      HAProxy:Service:Port: 8080",
-                "      HAProxy:Instance:Port: \"\(server.port)\"",
-            ]
-        }
-        return lines.joined(separator: "\n") + "\n"
+        StaticFleet(
+            members.map { member in
+                let server = servers[moved[member] ?? member]!
+                return (member, server.host, server.port)
+            }
+        ).yaml
     }
 
     func writeFixture(_ text: String) throws {

@@ -245,3 +245,32 @@ struct RuntimeAPISinkTests {
         }
     }
 }
+
+extension RuntimeAPISinkTests {
+    /// HAProxy 2.6 takes IPv6 in `set server … addr` and `[addr]:port` in `add server`, and shows the
+    /// address back in canonical form; a provider's other spelling must not look like a change every cycle.
+    @Test func ipv6AddressesFillAndGrowSlotsAndASecondApplyWritesNothing() async throws {
+        try await FakeRuntimeAPIServer.withServer([.init(name: Self.web, weight: 100)]) { fake in
+            let sink = Self.sink(fake)
+            let instances = (1...11).map { (id: String(format: "web-%02d", $0), address: "fd00::\($0)") }
+            let grouped = ServiceGrouper().group(
+                instances.map {
+                    Instance(
+                        id: InstanceID($0.id), address: $0.address.uppercased().replacingOccurrences(of: "::", with: ":0:0::"),
+                        region: "local", tags: ["HAProxy:Service:Name": "web", "HAProxy:Service:Port": "8080"],
+                        sourceKind: "test"
+                    )
+                }
+            )
+            let report = try await sink.apply(grouped.catalog, options: ApplyOptions(fullResync: true))
+            #expect(report.failures.isEmpty)
+            #expect(Self.slots(fake).first == "srv1 fd00::1:8080")
+            #expect(Self.slots(fake).contains("srv11 fd00::11:8080"), "grown with add server [fd00::11]:8080")
+            #expect(fake.writeCommands.contains { $0.contains("addr fd00::1 port 8080") })
+            fake.clearLog()
+            let second = try await sink.apply(grouped.catalog, options: ApplyOptions())
+            #expect(second.isNoOp, "the canonical address equals what HAProxy shows back")
+            #expect(fake.writeCommands.isEmpty)
+        }
+    }
+}
