@@ -80,3 +80,8 @@ public struct OperationsServerError: Error, CustomStringConvertible {
             + "to a free address, or to \"\" to turn the listener off"
     }
 }
+
+extension OperationsServer: CustomStringConvertible {
+    /// The name the service group logs for it (`sl-service`), instead of its module-qualified type name.
+    public var description: String { "operations listener (/metrics, /healthz, /readyz)" }
+}

@@ -166,7 +166,8 @@ public struct DiscoveryError: Error, Hashable, Sendable {
         Self(
             .servicesFailed,
             message: "sink \(sink) could not apply \(failures.count) service(s); the others were applied: "
-                + failures.map(\.description).joined(separator: "\n"),
+                + failures.map { failure in failure.description + (failure.details.map { "\n\n\($0)\n" } ?? "") }
+                .joined(separator: "\n"),
             report: report,
             file: file,
             line: line

@@ -17,6 +17,7 @@ import Logging
 /// - Every metadata entry as a top-level field with a snake_case name (`transaction-id` becomes
 ///   `transaction_id`); integers, decimals and booleans stay JSON numbers and booleans, durations become
 ///   seconds. A metadata key that would overwrite one of the fields above is written with an `extra_` prefix.
+///   A `duration` (a cycle's) is written as the Python daemon's `elapsed_seconds`, rounded to two decimals.
 /// - `exception`: the error of an error log (swift-log's `error:` or an `error` metadata entry).
 ///
 /// Keys are sorted so that lines are stable and diffable.
@@ -65,6 +66,10 @@ public struct JSONLogHandler: LogHandler {
             object["exception"] = Self.jsonValue(error)
         }
         for (key, value) in merged {
+            if key == "duration", case .stringConvertible(let convertible) = value, let duration = convertible as? Duration {
+                object["elapsed_seconds"] = Self.pythonElapsedSeconds(duration)
+                continue
+            }
             var field = Self.snakeCase(key)
             if Self.reservedFields.contains(field) { field = "extra_" + field }
             object[field] = Self.jsonValue(value)
@@ -80,6 +85,12 @@ public struct JSONLogHandler: LogHandler {
         else { return }
         line.append(0x0A)
         write(line)
+    }
+
+    /// A cycle's `duration` as the Python daemon logs it: `elapsed_seconds`, rounded to two decimals.
+    static func pythonElapsedSeconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return ((Double(seconds) + Double(attoseconds) / 1e18) * 100).rounded() / 100
     }
 
     /// Python's level names.
