@@ -222,6 +222,8 @@ extension DiscoveryError {
     /// (provider names are `kind:detail`), else `provider azure:sub-1: ...`.
     static func describe(provider: String, error: any Error) -> String {
         let text = "\(error)"
+        // The error names the provider itself (a fetch timeout does).
+        if text.contains("\"\(provider)\"") { return text }
         if let colon = provider.firstIndex(of: ":") {
             let kind = provider[..<colon]
             let detail = provider[provider.index(after: colon)...]

@@ -30,6 +30,11 @@ extension DiscoveryLoop {
 
     func log(_ report: CycleReport, consecutiveFailures: Int, waitingFor: [String], logger: Logger) {
         var metadata: Logger.Metadata = ["duration": .stringConvertible(report.duration)]
+        let fetched = report.providers.reduce(0) { total, provider in
+            if case .fetched(let count) = provider.outcome { total + count } else { total }
+        }
+        // The Python daemon's field for the instances discovered, here summed over the providers that answered.
+        metadata["total_instances"] = .stringConvertible(fetched)
         if let grouping = report.grouping {
             metadata["services"] = .stringConvertible(grouping.catalog.services.count)
             metadata["endpoints"] = .stringConvertible(grouping.catalog.endpointCount)
@@ -39,7 +44,7 @@ extension DiscoveryLoop {
         }
         if report.fullResync { metadata["full_resync"] = .stringConvertible(true) }
         if let sinkReport = report.sink.report {
-            logSinkReport(sinkReport)
+            logSinkReport(sinkReport, cycle: report.cycle)
             // Counts where something changed; a quiet or failed cycle's line stays short.
             if !sinkReport.isNoOp { metadata.merge(Self.counts(sinkReport, report)) { _, counts in counts } }
         }
@@ -73,7 +78,9 @@ extension DiscoveryLoop {
 
     /// The sink's changes at `info` and its failed services at `error`, one line each, under its logger.
     /// Failed services are logged every cycle, not once: each stays broken until someone fixes it.
-    private func logSinkReport(_ report: SinkReport) {
+    private func logSinkReport(_ report: SinkReport, cycle: Int) {
+        var sinkLogger = self.sinkLogger
+        sinkLogger[metadataKey: "cycle"] = .stringConvertible(cycle)
         for failure in report.failures {
             var metadata: Logger.Metadata = ["backend": .string(failure.target)]
             if let service = failure.service { metadata["service"] = .string(service.name) }
