@@ -43,7 +43,7 @@ public struct AsyncHTTPTransport: HTTPTransport {
         do {
             response = try await client.execute(outgoing, timeout: .nanoseconds(timeout.wholeNanoseconds))
         } catch {
-            throw HTTPTransportError(.noAnswer, "\(requestName) got no answer: \(Self.reason(error))")
+            throw HTTPTransportError(.noAnswer, "\(requestName): \(Self.reason(error))")
         }
         let body: ByteBuffer
         do {
