@@ -30,11 +30,14 @@ extension DiscoveryLoop {
 
     func log(_ report: CycleReport, consecutiveFailures: Int, waitingFor: [String], logger: Logger) {
         var metadata: Logger.Metadata = ["duration": .stringConvertible(report.duration)]
-        let fetched = report.providers.reduce(0) { total, provider in
-            if case .fetched(let count) = provider.outcome { total + count } else { total }
+        // The Python daemon's field for the instances discovered, summed over the providers; left out when one
+        // failed, since the sum would then not be what the cycle served.
+        if report.providerFailures.isEmpty {
+            let fetched = report.providers.reduce(0) { total, provider in
+                if case .fetched(let count) = provider.outcome { total + count } else { total }
+            }
+            metadata["total_instances"] = .stringConvertible(fetched)
         }
-        // The Python daemon's field for the instances discovered, here summed over the providers that answered.
-        metadata["total_instances"] = .stringConvertible(fetched)
         if let grouping = report.grouping {
             metadata["services"] = .stringConvertible(grouping.catalog.services.count)
             metadata["endpoints"] = .stringConvertible(grouping.catalog.endpointCount)

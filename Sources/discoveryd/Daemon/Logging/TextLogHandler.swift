@@ -118,21 +118,7 @@ public struct TextLogHandler: LogHandler {
 
     /// `2026-12-01T17:29:34.512Z`: UTC, milliseconds.
     static func timestamp(_ date: Date) -> String {
-        let interval = date.timeIntervalSince1970
-        var seconds = time_t(interval.rounded(.down))
-        var milliseconds = Int(((interval - interval.rounded(.down)) * 1000).rounded(.down))
-        if milliseconds >= 1000 {
-            seconds += 1
-            milliseconds = 0
-        }
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func padded(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        let date = "\(padded(Int(parts.tm_year) + 1900, 4))-\(padded(Int(parts.tm_mon) + 1, 2))-\(padded(Int(parts.tm_mday), 2))"
-        let time = "\(padded(Int(parts.tm_hour), 2)):\(padded(Int(parts.tm_min), 2)):\(padded(Int(parts.tm_sec), 2))"
-        return "\(date)T\(time).\(padded(milliseconds, 3))Z"
+        let (dateTime, milliseconds) = UTCTimestamp.components(date, fractionDigits: 3, rounding: .down)
+        return "\(dateTime).\(UTCTimestamp.padded(milliseconds, 3))Z"
     }
 }
