@@ -87,27 +87,6 @@ struct CycleLogTests {
         #expect(harness.entries(.info, containing: "recovered").count == 1, "said once, not every good cycle")
     }
 
-    @Test("a provider that has never answered fails the cycle with one error line naming what waits")
-    func neverAnswered() async throws {
-        let ready = FakeProvider(name: "ready", instances: [web1])
-        let late = FakeProvider(name: "late", instances: [web2])
-        await late.setFailure(FakeProviderError("token endpoint unreachable"))
-        let harness = try LoopHarness(providers: [ready, late])
-        try await harness.running { _ in
-            await harness.clock.waitForSleepCalls(atLeast: 1)
-        }
-        let loud = lines(harness, cycle: 1).filter { $0.level >= .info }
-        #expect(loud.count == 1)
-        let line = try #require(loud.first)
-        #expect(line.level == .error)
-        #expect(
-            line.message.description
-                == "Cycle failed: provider late: token endpoint unreachable; nothing is applied until every provider "
-                + "has answered once"
-        )
-        #expect(line.metadata["waiting_for"] == ["late"])
-    }
-
     @Test("a sink failure is one error line with the sink's sentence")
     func sinkFailure() async throws {
         let provider = FakeProvider(name: "p", instances: [web1])

@@ -177,9 +177,15 @@ struct DiscoveryLoopTests {
             await harness.clock.waitForSleepCalls(atLeast: 1)
             #expect(await harness.sink.attempts.isEmpty)
             #expect(harness.nextDelay == .seconds(2))
+            // One error line for the cycle, naming what it waits for.
+            #expect(harness.logs.entries.filter { $0.level >= .warning }.count == 1)
             let waiting = try #require(harness.entries(.error, containing: "until every provider has answered once").first)
             #expect(waiting.metadata["waiting_for"] == ["late"])
-            #expect(waiting.message.description.contains("provider late: token endpoint unreachable"))
+            #expect(
+                waiting.message.description
+                    == "Cycle failed: provider late: token endpoint unreachable; nothing is applied until every "
+                    + "provider has answered once"
+            )
 
             #expect(!harness.loop.isReady)
             #expect(harness.loop.snapshotStore.missingProviders == ["late"])
