@@ -114,7 +114,7 @@ struct LoggingTests {
 
         section.format = .text
         let text = LoggingBootstrap.makeHandler(label: "x", section: section)
-        #expect(!(text is JSONLogHandler), "text format: the escaping stream handler (see SafetyCommandLineTests)")
+        #expect(!(text is JSONLogHandler), "text format: TextLogHandler (see TextLogFormatTests)")
         #expect(text.logLevel == .error)
     }
 }
