@@ -21,6 +21,8 @@ public struct RuntimeChangeTranslator: Sendable {
         public var changes: [String] = []
         /// Servers written.
         public var serversChanged = 0
+        /// The planned changes that have commands here, for the sink's counts.
+        public var written: [ServerChange] = []
         /// What could not be done at runtime.
         public var warnings: [PlanWarning] = []
     }
@@ -91,6 +93,7 @@ public struct RuntimeChangeTranslator: Sendable {
             if !chain.isEmpty {
                 translation.chains.append(chain)
                 translation.serversChanged += 1
+                translation.written.append(change)
             }
         }
 
