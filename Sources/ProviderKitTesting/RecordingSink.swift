@@ -89,10 +89,13 @@ public actor RecordingSink: Sink, ServingStateReporting {
 
         let changes = Self.changes(from: lastCatalog ?? ServiceCatalog(), to: catalog)
         applied.append(call)
-        return SinkReport(
+        var report = SinkReport(
             requests: 1, serversChanged: changes.count, changes: changes, failures: serviceFailures,
             revisitAfter: revisitAfter
         )
+        report.serversAdded = changes.count { $0.contains(": add ") }
+        report.serversFreed = changes.count { $0.contains(": retire ") }
+        return report
     }
 
     /// One line per endpoint added or removed, per service.

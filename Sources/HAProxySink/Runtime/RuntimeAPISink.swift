@@ -86,6 +86,7 @@ public actor RuntimeAPISink: PlanningSink {
         warnings += plan.warnings
         var chains: [[RuntimeCommand]] = []
         var chainBackend: [String] = []
+        var written: [String: [ServerChange]] = [:]
         for backend in plan.backends where !backend.isNewBackend {
             let translation = translator.translate(
                 backend,
@@ -97,6 +98,7 @@ public actor RuntimeAPISink: PlanningSink {
             report.changes += translation.changes
             report.serversChanged += translation.serversChanged
             report.runtimeChanges += translation.serversChanged
+            written[backend.backendName] = translation.written
             warnings += translation.warnings
         }
         for skipped in plan.skipped { warnings.append(PlanWarning(message: skipped.description)) }
@@ -123,6 +125,9 @@ public actor RuntimeAPISink: PlanningSink {
         drains = nextDrains
         report.slots = plan.slotUsage(includingNewBackends: false)
 
+        for (backend, changes) in written where rejected[backend] == nil {
+            for change in changes { report.count(change) }
+        }
         for backend in plan.backends {
             if let errors = rejected[backend.backendName] {
                 report.failures.append(
@@ -182,7 +187,13 @@ public actor RuntimeAPISink: PlanningSink {
             )
         }
         let error = RuntimeAPISinkError.missing([backend], settings: settings)
-        return ServiceFailure(target: backend.backendName, service: backend.serviceKey, message: error.description)
+        return ServiceFailure(
+            target: backend.backendName,
+            service: backend.serviceKey,
+            message: "HAProxy has no such backend, and the Runtime API cannot create backends",
+            fix: "add it to haproxy.cfg and reload HAProxy once (discoveryd plan prints the lines)",
+            details: "Add to haproxy.cfg:\n" + error.configurationLines.joined(separator: "\n")
+        )
     }
 
     /// The plan as this sink carries it out: runtime writes only, a missing backend as an error with the

@@ -23,6 +23,8 @@ public struct RuntimeChangeTranslator: Sendable {
         public var changes: [String] = []
         /// Servers written.
         public var serversChanged = 0
+        /// The planned changes that have commands here, for the sink's counts.
+        public var written: [ServerChange] = []
         /// What could not be done at runtime.
         public var warnings: [PlanWarning] = []
     }
@@ -93,6 +95,7 @@ public struct RuntimeChangeTranslator: Sendable {
             if !chain.isEmpty {
                 translation.chains.append(chain)
                 translation.serversChanged += 1
+                translation.written.append(change)
             }
         }
 

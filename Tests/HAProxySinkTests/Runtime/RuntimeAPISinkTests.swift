@@ -191,12 +191,16 @@ struct RuntimeAPISinkTests {
             let failure = try #require(report.failures.first)
             #expect(report.failures.map(\.target) == [Self.api])
             #expect(failure.service == ServiceKey(name: "api", port: 9090, region: "local"))
-            #expect(failure.message.contains("""
+            // One line for the log, with the fix; the configuration to add for commands (`--once`).
+            #expect(failure.message == "HAProxy has no such backend, and the Runtime API cannot create backends")
+            #expect(failure.fix?.contains("discoveryd plan") == true)
+            #expect(!failure.description.contains("\n"))
+            #expect(failure.details?.contains("""
                 backend \(Self.api)
                     mode http
                     balance roundrobin
                     server-template srv 10 127.0.0.1:80 disabled check weight 100
-                """))
+                """) == true)
             #expect(failure.description.contains("service api:9090@local"))
             #expect(Array(Self.slots(fake).prefix(2)) == ["srv1 10.0.0.1:8080", "srv2 10.0.0.2:8080"])
         }

@@ -44,6 +44,15 @@ struct RuntimeDrainTranslationTests {
         ])
     }
 
+    @Test func theCycleLineCountsADrainOnceAsFreedAndAReturnAsAdded() {
+        func effect(_ from: ServerState, _ to: ServerState) -> ServerChange.Effect? {
+            ServerChange.updateSlot(from: from, to: to, fields: to.differences(from: from)).effect
+        }
+        #expect(effect(live, draining) == .freed)
+        #expect(effect(draining, .placeholder(name: "srv2")) == nil)
+        #expect(effect(draining, live) == .added)
+    }
+
     @Test func maintenanceWinsOverADrainFlagLeftByStateMaint() {
         // `state maint` after a drain leaves HAProxy's drain flag set; the slot is free, not draining, and
         // filling it sends one `state ready`, which clears both.

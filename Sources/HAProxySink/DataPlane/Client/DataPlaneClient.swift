@@ -273,7 +273,7 @@ struct DataPlaneResponse: Sendable {
         do {
             return try JSONDecoder().decode(type, from: body)
         } catch {
-            throw malformed("cannot decode \(T.self): \(error)")
+            throw malformed("cannot decode the answer: \(readableDescription(of: error))")
         }
     }
 

@@ -386,6 +386,7 @@ public actor DataPlaneSink: PlanningSink {
         report.serversChanged += 1
         if transactional { report.structuralChanges += 1 } else { report.runtimeChanges += 1 }
         if reloaded { report.reloads += 1 }
+        report.count(change)
         report.changes.append("\(backend): \(change)")
     }
 }
