@@ -103,6 +103,20 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         /// Instance id → slot name.
         public var assignments: [String: String]
         public var unmanagedServers: [String]
+        /// Slots draining after the plan (`haproxy.drain_seconds`): their instance left, they are freed at
+        /// `until`.
+        public var draining: [Drain]
+    }
+
+    /// A slot draining: not free until `until`.
+    public struct Drain: Codable, Hashable, Sendable {
+        public var slot: String
+        /// The instance that left, when known.
+        public var instanceId: String?
+        public var address: String
+        public var port: Int
+        /// ISO 8601, UTC.
+        public var until: String
     }
 
     public struct Service: Codable, Hashable, Sendable {
@@ -253,7 +267,8 @@ extension PlanDocument.Backend {
             needsReload: backend.needsStructuralChange,
             changes: backend.changes.map { PlanDocument.Change($0, occupants: occupants, names: names) },
             assignments: Self.assignments(backend),
-            unmanagedServers: backend.unmanagedServers.map(\.name)
+            unmanagedServers: backend.unmanagedServers.map(\.name),
+            draining: Self.draining(backend)
         )
     }
 
@@ -292,7 +307,8 @@ extension PlanDocument.Backend {
             needsReload: nil,
             changes: changes,
             assignments: Self.assignments(backend),
-            unmanagedServers: backend.unmanagedServers.map(\.name)
+            unmanagedServers: backend.unmanagedServers.map(\.name),
+            draining: Self.draining(backend)
         )
     }
 
@@ -307,8 +323,18 @@ extension PlanDocument.Backend {
             needsReload: nil,
             changes: [],
             assignments: [:],
-            unmanagedServers: []
+            unmanagedServers: [],
+            draining: []
         )
+    }
+
+    private static func draining(_ backend: BackendPlan) -> [PlanDocument.Drain] {
+        backend.drains.map { drain in
+            PlanDocument.Drain(
+                slot: drain.slot, instanceId: drain.instanceID?.rawValue, address: drain.address, port: drain.port,
+                until: PlanRenderer.timestamp(drain.until)
+            )
+        }
     }
 
     private static func assignments(_ backend: BackendPlan) -> [String: String] {

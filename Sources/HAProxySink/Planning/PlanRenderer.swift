@@ -56,9 +56,10 @@ public enum PlanRenderer {
                     lines += configuration.configurationLines.map { "      " + $0 }
                     continue
                 }
-                let described = backend.changes.compactMap { change in
+                var described = backend.changes.compactMap { change in
                     describe(change, in: backend, mechanism: mechanism, names: names).map { (change.slotName, $0) }
                 }
+                described += drainsInProgress(backend, names: names)
                 runtimeWrites += described.count
                 let slotWidth = described.map(\.0.count).max() ?? 0
                 for (slot, text) in described {
@@ -122,6 +123,11 @@ public enum PlanRenderer {
             var text =
                 describe(from, occupant: nil, names: names) + " → "
                 + describe(to, occupant: occupant[to.name], names: names)
+            if to.draining, let drain = backend.drains.first(where: { $0.slot == to.name }) {
+                text = describe(from, occupant: nil, names: names) + " → draining (until \(timestamp(drain.until)))"
+            } else if from.draining && to.isPlaceholder {
+                text += " (drain ended)"
+            }
             if fields.contains(.weight) && !from.isPlaceholder && !to.isPlaceholder {
                 text += " (weight \(from.weight) → \(to.weight))"
             }
@@ -146,9 +152,25 @@ public enum PlanRenderer {
         if server.isPlaceholder { return "free" }
         var text = server.endpointDescription
         if let name = occupant ?? names.name(at: server) { text = name + " " + text }
-        if server.maintenance { text += " maint" }
+        if server.maintenance { text += " maint" } else if server.draining { text += " draining" }
         if server.backup { text += " backup" }
         return text
+    }
+
+    /// Slots that keep draining with nothing to write this time, so `plan` shows every drain there is.
+    private static func drainsInProgress(_ backend: BackendPlan, names: InstanceNames) -> [(String, String)] {
+        let changed = Set(backend.changes.map(\.slotName))
+        return backend.drains.filter { !changed.contains($0.slot) }.map { drain in
+            let server = ServerState(name: drain.slot, address: drain.address, port: drain.port, weight: 0)
+            var text = server.endpointDescription
+            if let name = names.name(at: server) { text = name + " " + text }
+            return (drain.slot, text + " draining (until \(timestamp(drain.until)))")
+        }
+    }
+
+    /// `2026-12-01T17:45:02Z`: drain deadlines in UTC, to the second.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import ProviderKit
 
 /// A sink that can say what a cycle would change, against what HAProxy has now, without changing anything
@@ -25,7 +26,7 @@ public protocol PlanningSink: ChangePlanningSink {
 
 extension PlanningSink {
     public func planAgainstActualState(_ catalog: ServiceCatalog) async throws -> ReconcilePlan {
-        ReconcilePlanner(settings: settings).plan(catalog: catalog, actual: try await readManagedBackends())
+        ReconcilePlanner(settings: settings).plan(catalog: catalog, actual: try await readManagedBackends(), now: Date())
     }
 }
 
@@ -81,11 +82,14 @@ public struct HAProxyPlan: SinkPlan, Hashable {
 }
 
 extension PlanningSink {
-    /// Every server of the managed backends that takes traffic: not in maintenance, not a free slot.
+    /// Every server of the managed backends that takes traffic: not in maintenance, not a free slot, and not
+    /// draining. A draining server's instance already left in an answer that was taken; counting it as live
+    /// would make a restart's first answer look like it drains that server again, and could hold a good
+    /// answer for a server that is on its way out anyway.
     public func servingAddresses() async throws -> Set<ServingAddress> {
         var serving: Set<ServingAddress> = []
         for servers in try await readManagedBackends().values {
-            for server in servers where !server.maintenance {
+            for server in servers where !server.maintenance && !server.draining {
                 serving.insert(ServingAddress(address: server.address, port: server.port))
             }
         }

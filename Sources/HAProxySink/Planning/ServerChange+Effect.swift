@@ -17,11 +17,13 @@ extension ServerChange {
         case .addSlot(let server): server.maintenance ? nil : .added
         case .removeSlot(let server): server.maintenance ? nil : .freed
         case .updateSlot(let from, let to, _):
-            switch (from.maintenance, to.maintenance) {
-            case (true, false): .added
-            case (false, true): .freed
-            case (false, false): .updated
-            case (true, true): nil
+            // A draining slot no longer serves its instance: the drain's start frees it, its end changes
+            // nothing more, and an instance back during the drain is added again.
+            switch (!from.maintenance && !from.draining, !to.maintenance && !to.draining) {
+            case (false, true): .added
+            case (true, false): .freed
+            case (true, true): .updated
+            case (false, false): nil
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ProviderKit
 
@@ -32,23 +33,31 @@ public actor RuntimeAPISink: PlanningSink {
     private let translator = RuntimeChangeTranslator()
     /// The slot of each instance after the last successful apply: a cache, see ``Sink``.
     private var assignments: [String: [InstanceID: String]] = [:]
+    /// The slots draining after the last successful apply, by backend and slot: a cache like `assignments`.
+    /// After a restart it is empty and a server found in `drain` drains again for `drain_seconds`.
+    private var drains: [String: [String: SlotDrain]] = [:]
+    /// The time drains are judged at; tests inject theirs.
+    private let now: @Sendable () -> Date
     /// Plan warnings already logged; a standing condition is logged once, not every cycle.
     private var planWarnings = WarnOnce<PlanWarning>()
 
     public init(
         client: RuntimeAPIClient,
         settings: HAProxySinkSettings = HAProxySinkSettings(),
-        logger: Logger = Logger(label: "discoveryd.haproxy-runtime")
+        logger: Logger = Logger(label: "discoveryd.haproxy-runtime"),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.settings = settings
         self.logger = logger
+        self.now = now
         if let warning = client.endpoint.transportWarning { logger.warning("\(warning)") }
     }
 
     @discardableResult
     public func apply(_ catalog: ServiceCatalog, options: ApplyOptions) async throws -> SinkReport {
         if options.fullResync { assignments = [:] }
+        // A full resync keeps the drains: forgetting them would only restart their deadlines.
         var snapshot = try RuntimeSnapshot(answers: try await client.run(RuntimeSnapshot.queries))
         var report = SinkReport(requests: RuntimeSnapshot.queries.count)
 
@@ -65,11 +74,15 @@ public actor RuntimeAPISink: PlanningSink {
 
         var warnings: [PlanWarning] = []
         let owned = ownedBackends(in: snapshot, warnings: &warnings)
+        let planTime = now()
         let plan = ReconcilePlanner(settings: settings).plan(
             catalog: catalog,
             actual: owned,
-            previousAssignments: assignments
+            previousAssignments: assignments,
+            drains: drains,
+            now: planTime
         )
+        report.revisitAfter = plan.revisitAfter(now: planTime)
         warnings += plan.warnings
         var chains: [[RuntimeCommand]] = []
         var chainBackend: [String] = []
@@ -107,6 +120,9 @@ public actor RuntimeAPISink: PlanningSink {
                 rejected[backend.backendName] == nil ? backend.assignments : assignments[backend.backendName]
         }
         assignments = applied.compactMapValues { $0 }
+        var nextDrains = plan.drains
+        for backend in rejected.keys { nextDrains[backend] = drains[backend] }
+        drains = nextDrains
         report.slots = plan.slotUsage(includingNewBackends: false)
 
         for (backend, changes) in written where rejected[backend] == nil {
@@ -189,7 +205,9 @@ public actor RuntimeAPISink: PlanningSink {
         let plan = ReconcilePlanner(settings: settings).plan(
             catalog: catalog,
             actual: owned,
-            previousAssignments: assignments
+            previousAssignments: assignments,
+            drains: drains,
+            now: now()
         )
         var shown = HAProxyPlan(plan, catalog: catalog, mechanism: .runtimeAPI(settings))
         // A backend HAProxy has but discoveryd may not write is no "missing" backend: adding it would clash.

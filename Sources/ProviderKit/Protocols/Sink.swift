@@ -54,6 +54,11 @@ public struct SinkReport: Hashable, Sendable {
     public var retries: Int
     /// Slot usage per target group (an HAProxy backend) after the apply, for sinks with fixed capacity.
     public var slots: [String: SlotUsage]
+    /// The sink has a change due at a time rather than on an event (a draining server's slot is freed when
+    /// its drain ends): it asks to be called again within this, even when nothing else changes. The loop
+    /// starts its next cycle then if that is sooner than its interval (never sooner than a backoff after
+    /// failures). `nil`: nothing is due.
+    public var revisitAfter: Duration?
     /// Servers put in service for an instance (a free slot filled, a server added), for the cycle's log line.
     public var serversAdded: Int = 0
     /// Servers that kept serving their instance with a changed address, port or weight.
@@ -70,7 +75,8 @@ public struct SinkReport: Hashable, Sendable {
         runtimeChanges: Int = 0,
         structuralChanges: Int = 0,
         retries: Int = 0,
-        slots: [String: SlotUsage] = [:]
+        slots: [String: SlotUsage] = [:],
+        revisitAfter: Duration? = nil
     ) {
         self.requests = requests
         self.serversChanged = serversChanged
@@ -81,6 +87,7 @@ public struct SinkReport: Hashable, Sendable {
         self.structuralChanges = structuralChanges
         self.retries = retries
         self.slots = slots
+        self.revisitAfter = revisitAfter
     }
 
     public var isNoOp: Bool { serversChanged == 0 && changes.isEmpty }
@@ -116,13 +123,16 @@ public struct ServiceFailure: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// How many of a target group's slots hold an instance, and how many there are.
+/// How many of a target group's slots hold an instance, how many are draining (their instance left, the
+/// slot is not free yet), and how many there are.
 public struct SlotUsage: Hashable, Sendable {
     public var used: Int
     public var total: Int
+    public var draining: Int
 
-    public init(used: Int, total: Int) {
+    public init(used: Int, total: Int, draining: Int = 0) {
         self.used = used
         self.total = total
+        self.draining = draining
     }
 }
