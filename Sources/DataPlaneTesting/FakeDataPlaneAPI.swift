@@ -22,6 +22,9 @@ import Synchronization
 /// - v2 wraps GET lists in `{_version, data}` and addresses servers with `?backend=`; v3 answers bare
 ///   lists under `/backends/{parent_name}/servers`. Servers of a missing backend list as empty (200).
 /// - Errors are `{code, message}`; GETs and errors carry `Configuration-Version`.
+/// - The runtime server endpoints (`/runtime/servers`) read and set `admin_state` (ready, maint, drain)
+///   as HAProxy holds it: transient, never in haproxy.cfg, no version bump and no reload; lost on a reload
+///   (the state then follows the configuration's `maintenance` again). See `FakeDataPlaneAPI+Runtime.swift`.
 public final class FakeDataPlaneAPI: Sendable {
     public let apiVersion: DataPlaneAPIVersion
     public let username: String
@@ -68,6 +71,12 @@ public final class FakeDataPlaneAPI: Sendable {
         state.withLock { ($0.config[backend: backend]?.servers ?? []).map(DataPlaneServer.init(fields:)) }
     }
 
+    /// The administrative state HAProxy has for a server now: `ready`, `maint` or `drain`; `nil` if it has no
+    /// such server.
+    public func adminState(backend: String, server: String) -> String? {
+        state.withLock { $0.adminState(backend: backend, server: server) }
+    }
+
     public func backend(_ name: String) -> DataPlaneBackend? {
         state.withLock { $0.config[backend: name].map { DataPlaneBackend(fields: $0.fields) } }
     }
@@ -78,6 +87,7 @@ public final class FakeDataPlaneAPI: Sendable {
             edit(&state.config)
             state.version += 1
             state.counters.reloads += 1
+            state.runtimeAdminStates = [:]
         }
     }
 
@@ -177,6 +187,7 @@ public final class FakeDataPlaneAPI: Sendable {
             default: break
             }
         }
+        if let response = context.runtimeRoute(path) { return response }
         switch apiVersion {
         case .v3:
             if let captured = path.matches("configuration", "backends", "*", "servers") {
@@ -243,6 +254,9 @@ extension FakeDataPlaneAPI {
         var log: [FakeLoggedRequest] = []
         var faults: [FakeFault] = []
         var interferences: [FakeInterference] = []
+        /// `backend/server` → admin state set at runtime, overriding what the configuration says until a
+        /// reload or a runtime-applied change of `maintenance`.
+        var runtimeAdminStates: [String: String] = [:]
 
         init(version: Int, runtimeAPIAvailable: Bool) {
             self.version = version
@@ -252,6 +266,7 @@ extension FakeDataPlaneAPI {
         mutating func queueReload() -> String {
             reloadSerial += 1
             counters.reloads += 1
+            runtimeAdminStates = [:]
             return "2026-11-27-\(reloadSerial)"
         }
     }
@@ -608,7 +623,8 @@ extension FakeDataPlaneAPI {
                 return error(400, "server name in body '\(fields["name"]?.stringValue ?? "")' does not match path '\(name)'")
             }
             let runtimeAvailable = state.runtimeAPIAvailable
-            return write(backend: backend, server: name, successStatus: 200, body: .object(fields)) { config, _ in
+            var setsState = false
+            let response = write(backend: backend, server: name, successStatus: 200, body: .object(fields)) { config, live in
                 guard var parent = config[backend: backend] else {
                     return .failure(FakeError(400, "parent backend \(backend) does not exist"))
                 }
@@ -621,10 +637,14 @@ extension FakeDataPlaneAPI {
                 let changed = Set(old.keys).union(fields.keys).filter { old[$0] != fields[$0] }
                 if changed.isEmpty { return .success(.unchanged) }
                 if runtimeAvailable && changed.isSubset(of: FakeDataPlaneAPI.runtimeServerFields) {
+                    // `set server state maint|ready` follows a changed `maintenance`: a runtime drain ends.
+                    setsState = live && changed.contains("maintenance")
                     return .success(.runtime)
                 }
                 return .success(.reload)
             }
+            if setsState { state.runtimeAdminStates[backend + "/" + name] = nil }
+            return response
         }
 
         mutating func deleteServer(backend: String, name: String) -> FakeResponse {

@@ -1,4 +1,5 @@
 import Foundation
+import HAProxySink
 import HTTPTestSupport
 
 /// Serves a ``FakeDataPlaneAPI`` on 127.0.0.1 with an ephemeral port, through the shared loopback
@@ -38,6 +39,23 @@ public final class FakeDataPlaneServer: Sendable {
             )
         }
         return FakeDataPlaneServer(api: api, server: server)
+    }
+
+    /// The `haproxy:` section of a discoveryd configuration for this server, ending with a newline. The
+    /// password is read from `${passwordVariable}`, so it is never in the file.
+    public func discoverydConfigurationSection(namePrefix: String, passwordVariable: String = "DATAPLANE_PASSWORD")
+        -> String
+    {
+        """
+        haproxy:
+          base_url: \(baseURL)
+          api_version: \(api.apiVersion.rawValue)
+          username: \(api.username)
+          password: ${\(passwordVariable)}
+          backend:
+            name_prefix: \(namePrefix)
+
+        """
     }
 
     public func shutdown() async throws {

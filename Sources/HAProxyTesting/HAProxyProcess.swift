@@ -139,6 +139,14 @@ public final class HAProxyProcess: @unchecked Sendable {
         return result
     }
 
+    /// Every server of `backend` as HAProxy runs it now (address, admin flags: drain, maintenance), by slot.
+    public func servers(backend: String) async throws -> [String: RuntimeServerState] {
+        let servers = try ServersStateParser.parse(try await runtime.query(.showServersState))
+        var result: [String: RuntimeServerState] = [:]
+        for server in servers where server.backendName == backend { result[server.serverName] = server }
+        return result
+    }
+
     private func logText() -> String {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? "(no log)"
     }

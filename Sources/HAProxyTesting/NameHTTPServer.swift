@@ -5,6 +5,9 @@ import Synchronization
 
 /// A tiny HTTP server on a loopback address that answers every request with its own name, and counts them.
 ///
+/// `GET /slow/<milliseconds>` answers the same way after that long: a long request, to see whether a
+/// connection survives what discoveryd does to its server meanwhile (a drain).
+///
 /// Used as the "instances" behind a real HAProxy: the body of a response through HAProxy tells which
 /// server took the request, and ``requests`` tells whether a removed server still gets any.
 public final class NameHTTPServer: Sendable {
@@ -16,6 +19,8 @@ public final class NameHTTPServer: Sendable {
 
     /// Requests answered so far.
     public var requests: Int { counter.value }
+    /// Requests whose head arrived so far (a slow one counts here at once, in ``requests`` when answered).
+    public var requestsStarted: Int { counter.started }
 
     private init(name: String, host: String, port: Int, counter: RequestCounter, channel: any Channel) {
         self.name = name
@@ -71,8 +76,11 @@ public final class NameHTTPServer: Sendable {
 
 private final class RequestCounter: Sendable {
     private let count = Atomic<Int>(0)
+    private let heads = Atomic<Int>(0)
     var value: Int { count.load(ordering: .relaxed) }
+    var started: Int { heads.load(ordering: .relaxed) }
     func increment() { count.add(1, ordering: .relaxed) }
+    func start() { heads.add(1, ordering: .relaxed) }
 }
 
 private final class NameHandler: ChannelInboundHandler {
@@ -82,6 +90,7 @@ private final class NameHandler: ChannelInboundHandler {
     private let name: String
     private let counter: RequestCounter
     private var keepAlive = true
+    private var delay: TimeAmount = .zero
 
     init(name: String, counter: RequestCounter) {
         self.name = name
@@ -92,21 +101,36 @@ private final class NameHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             keepAlive = head.isKeepAlive
+            counter.start()
+            delay = .zero
+            if head.uri.hasPrefix("/slow/"), let milliseconds = Int64(head.uri.dropFirst("/slow/".count)) {
+                delay = .milliseconds(milliseconds)
+            }
         case .body:
             break
-        case .end:
-            counter.increment()
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "text/plain")
-            headers.add(name: "Content-Length", value: String(name.utf8.count))
-            if !keepAlive { headers.add(name: "Connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: name)))), promise: nil)
-            let closeAfter = !keepAlive
+        case .end where delay > .zero:
             let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-                if closeAfter { boundContext.value.close(promise: nil) }
+            let boundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: delay) {
+                boundSelf.value.respond(context: boundContext.value)
             }
+        case .end:
+            respond(context: context)
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext) {
+        counter.increment()
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/plain")
+        headers.add(name: "Content-Length", value: String(name.utf8.count))
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: name)))), promise: nil)
+        let closeAfter = !keepAlive
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if closeAfter { boundContext.value.close(promise: nil) }
         }
     }
 }

@@ -13,10 +13,15 @@ public struct TrafficProbe: Sendable {
     }
 
     /// Who answered one request: the server's name, or `HTTP <status>` (503: no server available).
-    public func send() async throws -> String {
-        var request = HTTPClientRequest(url: url)
+    /// `path` without the leading slash, e.g. `slow/2000` for a request the server answers after 2 s.
+    public func send(path: String = "", timeout: Duration = .seconds(5)) async throws -> String {
+        var request = HTTPClientRequest(url: url + path)
         request.headers.add(name: "Connection", value: "close")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let (seconds, attoseconds) = timeout.components
+        let response = try await HTTPClient.shared.execute(
+            request,
+            timeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        )
         let body = try await response.body.collect(upTo: 4096)
         guard response.status == .ok else { return "HTTP \(response.status.code)" }
         return String(buffer: body)

@@ -43,7 +43,7 @@ public struct AsyncHTTPTransport: HTTPTransport {
         do {
             response = try await client.execute(outgoing, timeout: .nanoseconds(timeout.wholeNanoseconds))
         } catch {
-            throw HTTPTransportError(.noAnswer, "\(requestName) failed: \(error)")
+            throw HTTPTransportError(.noAnswer, "\(requestName): \(Self.reason(error))")
         }
         let body: ByteBuffer
         do {
@@ -55,7 +55,7 @@ public struct AsyncHTTPTransport: HTTPTransport {
                 status: Int(response.status.code)
             )
         } catch {
-            throw HTTPTransportError(.noAnswer, "\(requestName): the answer broke off: \(error)")
+            throw HTTPTransportError(.noAnswer, "\(requestName): the answer broke off: \(Self.reason(error))")
         }
         return HTTPResponseData(
             status: Int(response.status.code),
@@ -81,5 +81,12 @@ public enum URLRedaction {
     public static func withoutQuery(_ url: String) -> String {
         guard let index = url.firstIndex(of: "?") else { return url }
         return String(url[..<index])
+    }
+}
+
+extension AsyncHTTPTransport {
+    /// A connection error in words (``ConnectionFailure``), else the error's own description.
+    static func reason(_ error: any Error) -> String {
+        ConnectionFailure.reason(error) ?? "\(error)"
     }
 }

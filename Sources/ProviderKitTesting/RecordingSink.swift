@@ -22,6 +22,7 @@ public actor RecordingSink: Sink, ServingStateReporting {
     private var scriptedFailures: [any Error] = []
     private var serviceFailures: [ServiceFailure] = []
     private var serving: Set<ServingAddress> = []
+    private var revisitAfter: Duration?
     private var standingFailure: (any Error)?
     private var attemptWaiters = CountWaiters()
     private let applyGate = AsyncGate(isOpen: true)
@@ -46,6 +47,11 @@ public actor RecordingSink: Sink, ServingStateReporting {
     /// Makes every apply report `failures` (services not applied) until set back to `[]`.
     public func setServiceFailures(_ failures: [ServiceFailure]) {
         serviceFailures = failures
+    }
+
+    /// Makes every successful apply ask to be called again within `duration` (``SinkReport/revisitAfter``).
+    public func setRevisitAfter(_ duration: Duration?) {
+        revisitAfter = duration
     }
 
     /// What ``servingAddresses()`` reports (the target's live servers before the first apply); empty by default.
@@ -83,7 +89,13 @@ public actor RecordingSink: Sink, ServingStateReporting {
 
         let changes = Self.changes(from: lastCatalog ?? ServiceCatalog(), to: catalog)
         applied.append(call)
-        return SinkReport(requests: 1, serversChanged: changes.count, changes: changes, failures: serviceFailures)
+        var report = SinkReport(
+            requests: 1, serversChanged: changes.count, changes: changes, failures: serviceFailures,
+            revisitAfter: revisitAfter
+        )
+        report.serversAdded = changes.count { $0.contains(": add ") }
+        report.serversFreed = changes.count { $0.contains(": retire ") }
+        return report
     }
 
     /// One line per endpoint added or removed, per service.

@@ -106,4 +106,14 @@ public struct StaticFileError: Error, Hashable, Sendable, CustomStringConvertibl
         parts.append(message)
         return parts.joined(separator: ": ")
     }
+
+    /// ``description`` without the file, for a sentence that has named it already
+    /// (`static file fleet.yaml: line 7: instances[1] (id "web-2"): ...`).
+    public var descriptionWithoutFile: String {
+        var parts: [String] = []
+        if let line { parts.append("line \(line)") }
+        if let entry { parts.append(entry.description) }
+        parts.append(message)
+        return parts.joined(separator: ": ")
+    }
 }

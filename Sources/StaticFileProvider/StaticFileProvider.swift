@@ -83,7 +83,7 @@ public struct StaticFileProvider: Provider {
         #if canImport(Glibc)
         if usesKernelNotifications {
             if let events = DirectoryEventWatch(path: path, safetyInterval: pollInterval) {
-                logger.debug("Watching file with inotify", metadata: ["pollInterval": "\(pollInterval)"])
+                logger.debug("Watching file with inotify", metadata: ["poll-interval": .stringConvertible(pollInterval)])
                 defer { events.stop() }
                 // Check once before the first event: the file may have changed since the loop's first fetch.
                 check(&poller)
@@ -100,12 +100,12 @@ public struct StaticFileProvider: Provider {
                     The kernel refused an inotify watch on this file's directory (it is missing, or the inotify \
                     limit is reached); polling instead
                     """,
-                    metadata: ["pollInterval": "\(pollInterval)"]
+                    metadata: ["poll-interval": .stringConvertible(pollInterval)]
                 )
             }
         }
         #endif
-        logger.debug("Watching file by polling", metadata: ["pollInterval": "\(pollInterval)"])
+        logger.debug("Watching file by polling", metadata: ["poll-interval": .stringConvertible(pollInterval)])
         // Poll once before the first wait: the file may have changed since the loop's first fetch.
         while !Task.isCancelled {
             check(&poller)

@@ -26,8 +26,13 @@ struct MeteredSinkTests {
             slots: ["azure-web-80-westeurope": SlotUsage(used: 9, total: 10), "azure-api-81-westeurope": SlotUsage(used: 1, total: 10)]
         )
         let second = SinkReport(
-            requests: 2, serversChanged: 1, runtimeChanges: 1,
-            slots: ["azure-web-80-westeurope": SlotUsage(used: 10, total: 20), "azure-api-81-westeurope": SlotUsage(used: 0, total: 10)]
+            requests: 2, serversChanged: 1,
+            failures: [ServiceFailure(target: "azure-api-81-westeurope", message: "HAProxy refused a command")],
+            runtimeChanges: 1,
+            slots: [
+                "azure-web-80-westeurope": SlotUsage(used: 10, total: 20, draining: 2),
+                "azure-api-81-westeurope": SlotUsage(used: 0, total: 10),
+            ]
         )
         let sink = MeteredSink(
             ScriptedSink([.success(first), .failure(Reports.Failure()), .success(second)]),
@@ -50,6 +55,11 @@ struct MeteredSinkTests {
         #expect(text.value("discoveryd_backend_slots_used", ["backend": "azure-web-80-westeurope"]) == 10)
         #expect(text.value("discoveryd_backend_slots_total", ["backend": "azure-web-80-westeurope"]) == 20)
         #expect(text.value("discoveryd_backend_slots_used", ["backend": "azure-api-81-westeurope"]) == 0)
+        #expect(text.value("discoveryd_backend_slots_draining", ["backend": "azure-web-80-westeurope"]) == 2)
+        #expect(text.value("discoveryd_backend_slots_draining", ["backend": "azure-api-81-westeurope"]) == 0)
+        // One backend failed in the second successful apply; the other has its series at 0.
+        #expect(text.value("discoveryd_sink_service_errors_total", labels.merging(["backend": "azure-api-81-westeurope"]) { $1 }) == 1)
+        #expect(text.value("discoveryd_sink_service_errors_total", labels.merging(["backend": "azure-web-80-westeurope"]) { $1 }) == 0)
         #expect(text.types["discoveryd_backend_slots_used"] == "gauge")
         #expect(text.types["discoveryd_sink_changes_total"] == "counter")
     }

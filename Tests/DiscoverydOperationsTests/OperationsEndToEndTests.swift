@@ -131,6 +131,55 @@ struct OperationsEndToEndTests {
         }
     }
 
+    @Test("The drain guard holding an answer and a service the sink could not apply show in /metrics by label")
+    func drainGuardAndServiceErrors() async throws {
+        let daemon = try Daemon()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await daemon.group.run() }
+            _ = try await daemon.notify.waitFor("READY=1")
+            let provider = ["provider": "fake-a"]
+            let calm = try await daemon.scrape()
+            #expect(calm.value("discoveryd_provider_drain_guard_holding", provider) == 0)
+            #expect(calm.types["discoveryd_provider_drain_guard_holding"] == "gauge")
+
+            // The provider suddenly answers with nothing (2 of 2 live servers would go): the guard holds it,
+            // the previous instances are applied again, and HAProxy refuses one backend.
+            await daemon.sink.setServiceFailures([
+                ServiceFailure(target: "azure-web-80-westeurope", message: "HAProxy refused a command")
+            ])
+            await daemon.provider.setInstances([])
+            await daemon.provider.waitForWatchers()
+            _ = await daemon.provider.triggerChange()
+            #expect(try await daemon.notify.waitFor("cycle 2 applied") != nil)
+            let held = try await daemon.scrape()
+            #expect(held.value("discoveryd_provider_drain_guard_holding", provider) == 1)
+            #expect(
+                held.value(
+                    "discoveryd_sink_service_errors_total",
+                    ["sink": "recording", "backend": "azure-web-80-westeurope"]
+                ) == 1
+            )
+            #expect(held.types["discoveryd_sink_service_errors_total"] == "counter")
+
+            // The provider answers as before: the guard lets go.
+            await daemon.sink.setServiceFailures([])
+            await daemon.provider.setInstances([Self.instance("vm-1", "10.0.0.1"), Self.instance("vm-2", "10.0.0.2")])
+            _ = await daemon.provider.triggerChange()
+            #expect(try await daemon.notify.waitFor("cycle 3 applied") != nil)
+            let released = try await daemon.scrape()
+            #expect(released.value("discoveryd_provider_drain_guard_holding", provider) == 0)
+            #expect(
+                released.value(
+                    "discoveryd_sink_service_errors_total",
+                    ["sink": "recording", "backend": "azure-web-80-westeurope"]
+                ) == 1
+            )
+
+            await daemon.group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
     @Test("/healthz and /readyz answer 503 before the loop has started or applied")
     func notReadyBeforeFirstApply() async throws {
         let daemon = try Daemon()

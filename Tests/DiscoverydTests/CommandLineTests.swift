@@ -129,6 +129,13 @@ extension CommandLineTests {
         let backends = try #require(document["backends"] as? [[String: Any]])
         #expect(backends.compactMap { $0["name"] as? String } == ["demo-api-9090-local", "demo-web-8080-local"])
         #expect((backends.first?["assignments"] as? [String: String]) == ["api-1": "srv1", "api-2": "srv2"])
+        // Described for the demo's Runtime API sink: no reloads, and the header's counts.
+        #expect(document["sink"] as? String == "haproxy-runtime")
+        #expect(document["offline"] as? Bool == true)
+        #expect(!result.stdout.contains("needs_reload") && !result.stdout.contains("structural"))
+        let discovery = try #require(document["discovery"] as? [String: Any])
+        #expect(discovery["served"] as? Int == 5)
+        #expect((discovery["left_out"] as? [[String: Any]])?.compactMap { $0["reason"] as? String } == ["stopped", "untagged"])
     }
 
     @Test("plan stops with the provider's error when the instance file is broken, and prints no plan")

@@ -163,6 +163,11 @@ struct ConfigurationErrorTests {
                 #"config.yaml:4: haproxy.server_slots.growth_type: invalid value "cubic"; expected one of: linear, exponential"#
             ),
             (
+                "haproxy:\n  password: pw\n  drain_seconds: -5\n",
+                "config.yaml:3: haproxy.drain_seconds: invalid value -5.0; expected a number of seconds from 0 "
+                    + "(free a departed server's slot at once) to 86400"
+            ),
+            (
                 "haproxy:\n  password: pw\n  api_version: v4\n",
                 #"config.yaml:3: haproxy.api_version: invalid value "v4"; expected one of: v2, v3"#
             ),

@@ -182,6 +182,18 @@ struct ConfigurationLoadingTests {
         #expect(error.description.contains("safety.max_drain_fraction"))
     }
 
+    @Test("drain_seconds reaches the sink settings and the summary; left out it is 0, the Python daemon's behaviour")
+    func drainSeconds() throws {
+        let loader = ConfigurationLoader(environment: [:])
+        let draining = try loader.load(yaml: "static:\n  path: i.yaml\nhaproxy:\n  runtime_socket: /run/h.sock\n  drain_seconds: 30\n")
+        let settings = try HAProxySinkSettings(draining.haproxy)
+        #expect(settings.drainPolicy.seconds == 30 && settings.drainPolicy.isEnabled)
+        #expect(RuntimeAPISinkKind.summary(of: draining.haproxy).hasSuffix("; departing servers drain 30 s"))
+        let immediate = try loader.load(yaml: "static:\n  path: i.yaml\nhaproxy:\n  runtime_socket: /run/h.sock\n")
+        #expect(try HAProxySinkSettings(immediate.haproxy).drainPolicy == .immediate)
+        #expect(!RuntimeAPISinkKind.summary(of: immediate.haproxy).contains("drain"))
+    }
+
     @Test("az_weight_tag: \"\" turns percentage weights off")
     func emptyWeightTag() throws {
         let configuration = try ConfigurationLoader(environment: [:]).load(

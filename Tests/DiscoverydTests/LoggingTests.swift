@@ -92,6 +92,17 @@ struct LoggingTests {
         #expect(objects[2]["exception"] as? String == "HTTP 500")
     }
 
+    @Test("a cycle's duration is the Python daemon's elapsed_seconds, in seconds with two decimals")
+    func durationIsElapsedSeconds() throws {
+        let captured = Lines()
+        jsonLogger("haproxy_cloud_discovery.daemon", into: captured)
+            .info("Cycle complete", metadata: ["duration": .stringConvertible(Duration.milliseconds(1234)), "delay": .stringConvertible(Duration.milliseconds(500))])
+        let line = try #require(captured.objects.first)
+        #expect(line["elapsed_seconds"] as? Double == 1.23)
+        #expect(line["duration"] == nil)
+        #expect(line["delay"] as? Double == 0.5, "other durations keep their key, in seconds")
+    }
+
     @Test("the logging section picks the handler and level")
     func handlerFromSection() {
         var section = LoggingSection()
@@ -103,7 +114,7 @@ struct LoggingTests {
 
         section.format = .text
         let text = LoggingBootstrap.makeHandler(label: "x", section: section)
-        #expect(!(text is JSONLogHandler), "text format: the escaping stream handler (see SafetyCommandLineTests)")
+        #expect(!(text is JSONLogHandler), "text format: TextLogHandler (see TextLogFormatTests)")
         #expect(text.logLevel == .error)
     }
 }

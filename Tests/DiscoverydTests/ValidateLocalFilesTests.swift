@@ -55,6 +55,9 @@ extension CommandLineTests {
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("static file \(directory.path)/nowhere.yaml: "))
+        // One path, one sentence: the file is named once.
+        #expect(result.stderr.hasSuffix("static file \(directory.path)/nowhere.yaml: no such file; create it or fix the path\n"))
+        #expect(result.stderr.components(separatedBy: "nowhere.yaml").count == 2)
     }
 
     @Test("--validate fails on a typo inside the instances file, naming the key and the fix")
@@ -68,6 +71,7 @@ extension CommandLineTests {
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains(#"unknown key "tagz"; did you mean "tags"?"#))
+        #expect(result.stderr.contains("static file \(directory.path)/fleet.yaml: line 5: "), "the file once, then the line")
     }
 
     @Test("--validate fails on a Data Plane CA file that holds no certificate")

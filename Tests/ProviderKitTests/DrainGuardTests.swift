@@ -178,7 +178,7 @@ struct DrainGuardTests {
             harness.clock.advance(by: .seconds(30))
             await harness.clock.waitForSleepCalls(atLeast: 2)
             #expect(harness.nextDelay == .seconds(30))
-            #expect(harness.entries(.error, containing: "azure-web-80-westeurope: add backend").count == 2)
+            #expect(harness.entries(.error, containing: "azure-web-80-westeurope not applied (the others were): add backend").count == 2)
         }
         let error = try #require(await #expect(throws: DiscoveryError.self) { try await harness.loop.runOnce() })
         #expect(error.code == .servicesFailed)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPSupport
 import Logging
+import ProviderKit
 
 /// Authenticated GETs against Azure Resource Manager, with retries and `nextLink` paging.
 ///
@@ -89,7 +90,7 @@ public struct ARMClient: Sendable {
             return try JSONDecoder().decode(T.self, from: Data(response.body))
         } catch {
             throw AzureProviderError(
-                .invalidResponse, "GET \(URLRedaction.withoutQuery(url)): cannot decode the answer: \(error)",
+                .invalidResponse, "GET \(URLRedaction.withoutQuery(url)): cannot decode the answer: \(readableDescription(of: error))",
                 status: response.status
             )
         }

@@ -1,5 +1,6 @@
 import HTTPSupport
 import Foundation
+import ProviderKit
 
 /// One Azure Resource Graph query, paged to the end: `POST /providers/Microsoft.ResourceGraph/resources`.
 ///
@@ -33,7 +34,7 @@ struct ResourceGraphQuery: Sendable {
                 page = try JSONDecoder().decode(Response<Row>.self, from: Data(response.body))
             } catch {
                 throw AzureProviderError(
-                    .invalidResponse, "POST \(URLRedaction.withoutQuery(url)): cannot decode the Resource Graph answer: \(error)",
+                    .invalidResponse, "POST \(URLRedaction.withoutQuery(url)): cannot decode the Resource Graph answer: \(readableDescription(of: error))",
                     status: response.status
                 )
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -76,7 +77,18 @@ public struct OperationsServerError: Error, CustomStringConvertible {
     public var underlying: any Error
 
     public var description: String {
-        "could not listen on \(address) for /metrics, /healthz and /readyz (\(underlying)); set metrics.listen "
+        "could not listen on \(address) for /metrics, /healthz and /readyz (\(reason)); set metrics.listen "
             + "to a free address, or to \"\" to turn the listener off"
     }
+
+    /// `address already in use` rather than NIO's `bind(descriptor:ptr:bytes:): ... (errno: 98)`.
+    private var reason: String {
+        if let error = underlying as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
+        return "\(underlying)"
+    }
+}
+
+extension OperationsServer: CustomStringConvertible {
+    /// The name the service group logs for it (`sl-service`), instead of its module-qualified type name.
+    public var description: String { "operations listener (/metrics, /healthz, /readyz)" }
 }

@@ -51,6 +51,13 @@ public final class DiscoverydMetrics: DiscoveryLoopObserver {
             for (backend, usage) in applied.slots {
                 gauge("backend_slots_used", [("backend", backend)]).record(usage.used)
                 gauge("backend_slots_total", [("backend", backend)]).record(usage.total)
+                gauge("backend_slots_draining", [("backend", backend)]).record(usage.draining)
+                // Present from the first apply on, so that `increase()` sees the first error of a backend.
+                counter("sink_service_errors_total", dimensions + [("backend", backend)]).increment(by: 0)
+            }
+            // A service the sink could not apply while the others were applied (one broken backend).
+            for failure in applied.failures {
+                counter("sink_service_errors_total", dimensions + [("backend", failure.target)]).increment()
             }
         case .failure:
             counter("sink_apply_failures_total", dimensions).increment()
@@ -61,8 +68,10 @@ public final class DiscoverydMetrics: DiscoveryLoopObserver {
 
     public func loopDidFinishCycle(_ report: CycleReport, status: LoopStatus) {
         let known = instancesByProvider.withLock { $0 }
+        let holding = Set(report.drainHolds.flatMap(\.heldProviders))
         for provider in report.providers {
             let dimensions = [("provider", provider.provider)]
+            gauge("provider_drain_guard_holding", dimensions).record(holding.contains(provider.provider) ? 1 : 0)
             switch provider.outcome {
             case .fetched(let count):
                 gauge("provider_instances", dimensions).record(count)

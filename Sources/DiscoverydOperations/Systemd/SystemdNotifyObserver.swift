@@ -76,3 +76,8 @@ public final class SystemdNotifyObserver: DiscoveryLoopObserver, Service {
         }
     }
 }
+
+extension SystemdNotifyObserver: CustomStringConvertible {
+    /// The name the service group logs for it (`sl-service`), instead of its module-qualified type name.
+    public var description: String { "systemd notifier" }
+}

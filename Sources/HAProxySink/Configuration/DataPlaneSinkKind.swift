@@ -52,7 +52,7 @@ public enum DataPlaneSinkKind: SinkKind {
     public static func summary(of section: HAProxySection?) -> String {
         let section = section ?? HAProxySection()
         return "HAProxy Data Plane API \(section.apiVersion.rawValue) at \(DataPlaneClientConfiguration.redacting(section.baseURL.absoluteString)); "
-            + section.serverSlots.summary
+            + section.serverSlots.summary + section.drainSummary
     }
 
     public static func checkLocally(_ section: HAProxySection?) -> [LocalCheck] {

@@ -21,6 +21,8 @@ import ProviderKit
 /// - `az_weight_tag` [`HAProxy:Instance:AZperc`]: the tag holding the percentage of traffic for the other zone;
 ///   `""` turns percentage weights off (the zone backup rule alone applies).
 /// - `backend_options` [`{}`]: service name → extra backend fields applied when the backend is created.
+/// - `drain_seconds` [`0`]: how long a server whose instance left stays in HAProxy's `drain` state (live
+///   connections finish, no new ones) before its slot is freed; `0` frees it at once, as the Python daemon does.
 public struct HAProxySection: Hashable, Sendable, Decodable {
     public static let defaultBaseURL = URL(string: "http://localhost:5555")!
     public static let defaultAZWeightTag = "HAProxy:Instance:AZperc"
@@ -41,8 +43,14 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
     public var availabilityZone: String?
     public var azWeightTag: String? = HAProxySection.defaultAZWeightTag
     public var backendOptions: [String: [String: JSONValue]] = [:]
+    public var drainSeconds: Double = 0
 
     public init() {}
+
+    /// `; departing servers drain 30 s` for the summary line, or nothing with `drain_seconds: 0`.
+    var drainSummary: String {
+        drainSeconds > 0 ? "; departing servers drain \(drainSeconds.formatted()) s" : ""
+    }
 
     /// Which sink the file selects: the Runtime API when a socket is configured.
     public var usesRuntimeAPI: Bool { runtimeSocket != nil }
@@ -64,6 +72,7 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
         case availabilityZone = "availability_zone"
         case azWeightTag = "az_weight_tag"
         case backendOptions = "backend_options"
+        case drainSeconds = "drain_seconds"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -111,6 +120,10 @@ public struct HAProxySection: Hashable, Sendable, Decodable {
             forKey: .backendOptions,
             default: [:]
         )
+        self.drainSeconds = try container.decode(Double.self, forKey: .drainSeconds, default: 0)
+        try container.mapping(.drainSeconds) { () throws(HAProxySinkSettingsError) in
+            try DrainPolicy.validate(seconds: drainSeconds)
+        }
     }
 }
 

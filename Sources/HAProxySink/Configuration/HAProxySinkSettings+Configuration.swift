@@ -18,7 +18,8 @@ extension HAProxySinkSettings {
             balance: section.backend.balance,
             mode: section.backend.mode,
             backendOptions: section.backendOptions,
-            runtimeOwnership: RuntimeBackendOwnership(patterns: section.runtimeBackends)
+            runtimeOwnership: RuntimeBackendOwnership(patterns: section.runtimeBackends),
+            drainPolicy: try DrainPolicy(seconds: section.drainSeconds)
         )
     }
 }

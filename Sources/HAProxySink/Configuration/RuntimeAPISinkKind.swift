@@ -27,7 +27,7 @@ public enum RuntimeAPISinkKind: SinkKind {
     public static func summary(of section: HAProxySection?) -> String {
         let section = section ?? HAProxySection()
         let socket = section.runtimeSocket.map { "\($0)" } ?? "(none)"
-        return "HAProxy Runtime API at \(socket); \(section.serverSlots.summary)"
+        return "HAProxy Runtime API at \(socket); \(section.serverSlots.summary)\(section.drainSummary)"
     }
 
     /// Offline, HAProxy is taken to declare every backend as the sink needs it (the `server-template` of

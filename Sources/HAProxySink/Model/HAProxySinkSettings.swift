@@ -13,6 +13,8 @@ public struct HAProxySinkSettings: Hashable, Sendable {
     public var backendOptions: [String: [String: JSONValue]]
     /// Which existing backends the Runtime API sink may write (`haproxy.runtime_backends`).
     public var runtimeOwnership: RuntimeBackendOwnership
+    /// How long a departing server drains before its slot is freed (`haproxy.drain_seconds`).
+    public var drainPolicy: DrainPolicy
 
     public init(
         naming: BackendNaming = .standard,
@@ -21,7 +23,8 @@ public struct HAProxySinkSettings: Hashable, Sendable {
         balance: String = "roundrobin",
         mode: BackendMode = .http,
         backendOptions: [String: [String: JSONValue]] = [:],
-        runtimeOwnership: RuntimeBackendOwnership = RuntimeBackendOwnership()
+        runtimeOwnership: RuntimeBackendOwnership = RuntimeBackendOwnership(),
+        drainPolicy: DrainPolicy = .immediate
     ) {
         self.naming = naming
         self.slotPolicy = slotPolicy
@@ -30,6 +33,7 @@ public struct HAProxySinkSettings: Hashable, Sendable {
         self.mode = mode
         self.backendOptions = backendOptions
         self.runtimeOwnership = runtimeOwnership
+        self.drainPolicy = drainPolicy
     }
 
     /// The extra backend fields for a service (keyed by service name, as in the configuration file).

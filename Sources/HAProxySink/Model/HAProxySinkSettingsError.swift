@@ -9,6 +9,7 @@ public struct HAProxySinkSettingsError: Error, Hashable, Sendable, CustomStringC
             case invalidSlotBase
             case invalidGrowthFactor
             case invalidWeight
+            case invalidDrainSeconds
         }
 
         private var backing: Backing
@@ -24,6 +25,8 @@ public struct HAProxySinkSettingsError: Error, Hashable, Sendable, CustomStringC
         public static let invalidGrowthFactor = Code(.invalidGrowthFactor)
         /// A server weight outside HAProxy's 0...256.
         public static let invalidWeight = Code(.invalidWeight)
+        /// `drain_seconds` is negative, not a number, or absurdly long.
+        public static let invalidDrainSeconds = Code(.invalidDrainSeconds)
 
         public var description: String { String(describing: backing) }
     }

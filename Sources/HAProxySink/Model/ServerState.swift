@@ -9,18 +9,46 @@ public struct ServerState: Hashable, Sendable, Codable, CustomStringConvertible 
     public var port: Int
     /// `true` puts the server in maintenance (HAProxy `disabled`, Data Plane `maintenance: enabled`).
     public var maintenance: Bool
+    /// HAProxy's `drain` state: no new connections except persistent ones, live ones finish. Only meaningful
+    /// when not in ``maintenance`` (maintenance wins in HAProxy). A slot whose instance left drains for
+    /// `haproxy.drain_seconds` before it is freed (see ``SlotDrain``).
+    public var draining: Bool
     public var weight: Int
     /// A backup server only takes traffic when every non-backup server is down. Changing it needs a reload.
     public var backup: Bool
 
-    public init(name: String, address: String, port: Int, maintenance: Bool = false, weight: Int, backup: Bool = false)
-    {
+    public init(
+        name: String,
+        address: String,
+        port: Int,
+        maintenance: Bool = false,
+        draining: Bool = false,
+        weight: Int,
+        backup: Bool = false
+    ) {
         self.name = name
         self.address = address
         self.port = port
         self.maintenance = maintenance
+        self.draining = draining
         self.weight = weight
         self.backup = backup
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, address, port, maintenance, draining, weight, backup
+    }
+
+    /// `draining` may be absent (documents written before drains existed): it then reads as `false`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        address = try container.decode(String.self, forKey: .address)
+        port = try container.decode(Int.self, forKey: .port)
+        maintenance = try container.decode(Bool.self, forKey: .maintenance)
+        draining = try container.decodeIfPresent(Bool.self, forKey: .draining) ?? false
+        weight = try container.decode(Int.self, forKey: .weight)
+        backup = try container.decode(Bool.self, forKey: .backup)
     }
 
     /// Where a free slot points. Nothing listens there on a load balancer, and the slot is in maintenance anyway.
@@ -51,6 +79,7 @@ public struct ServerState: Hashable, Sendable, Codable, CustomStringConvertible 
         if address != other.address { fields.append(.address) }
         if port != other.port { fields.append(.port) }
         if maintenance != other.maintenance { fields.append(.maintenance) }
+        if draining != other.draining { fields.append(.draining) }
         if weight != other.weight { fields.append(.weight) }
         if backup != other.backup { fields.append(.backup) }
         return fields
@@ -64,7 +93,7 @@ public struct ServerState: Hashable, Sendable, Codable, CustomStringConvertible 
     public var description: String {
         var text = "\(name) \(endpointDescription) weight \(weight)"
         if backup { text += " backup" }
-        if maintenance { text += " maint" }
+        if maintenance { text += " maint" } else if draining { text += " drain" }
         return text
     }
 }
@@ -74,6 +103,8 @@ public enum ServerField: String, Hashable, Sendable, Codable, CaseIterable, Comp
     case address
     case port
     case maintenance
+    /// HAProxy's `drain` state (runtime only: `set server … state drain`, Data Plane `admin_state`).
+    case draining
     case weight
     case backup
     /// Any other server parameter (`check`, `cookie`, something added by hand) differs from what discoveryd
@@ -85,7 +116,7 @@ public enum ServerField: String, Hashable, Sendable, Codable, CaseIterable, Comp
     /// `PUT`) without a reload. `backup` is a configuration-only keyword.
     public var isRuntimeCapable: Bool {
         switch self {
-        case .address, .port, .maintenance, .weight: true
+        case .address, .port, .maintenance, .draining, .weight: true
         case .backup, .parameters: false
         }
     }

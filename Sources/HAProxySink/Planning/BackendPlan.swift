@@ -28,6 +28,10 @@ public struct BackendPlan: Hashable, Sendable {
     /// The backend does not exist yet.
     public var isNewBackend: Bool
     public var isRetired: Bool
+    /// Slots draining after the plan (their instance left; not free until the drain ends), in slot order.
+    public var drains: [SlotDrain]
+    /// Drains whose time is up: this plan frees their slots.
+    public var expiredDrains: [SlotDrain]
 
     public init(
         backendName: String,
@@ -38,7 +42,9 @@ public struct BackendPlan: Hashable, Sendable {
         unmanagedServers: [ServerState] = [],
         warnings: [PlanWarning] = [],
         isNewBackend: Bool,
-        isRetired: Bool
+        isRetired: Bool,
+        drains: [SlotDrain] = [],
+        expiredDrains: [SlotDrain] = []
     ) {
         self.backendName = backendName
         self.serviceKey = serviceKey
@@ -49,6 +55,8 @@ public struct BackendPlan: Hashable, Sendable {
         self.warnings = warnings
         self.isNewBackend = isNewBackend
         self.isRetired = isRetired
+        self.drains = drains
+        self.expiredDrains = expiredDrains
     }
 
     public var status: Status {
@@ -59,6 +67,8 @@ public struct BackendPlan: Hashable, Sendable {
 
     /// Slots holding an instance.
     public var slotsUsed: Int { assignments.count }
+    /// Slots draining after the plan.
+    public var slotsDraining: Int { drains.count }
     /// Slots after the plan.
     public var slotsTotal: Int { servers.count }
 

@@ -1,7 +1,8 @@
 import Foundation
 import ProviderKit
 
-/// Renders a ``ReconcilePlan`` for people (`plan` output, logs) and machines (`plan --json`).
+/// Renders a ``ReconcilePlan`` for people (`plan` output, logs) and machines (`plan --format json`, see
+/// ``PlanDocument``).
 public enum PlanRenderer {
     /// How the sink carries the plan out, which decides how it is described.
     public enum Mechanism: Hashable, Sendable {
@@ -17,10 +18,12 @@ public enum PlanRenderer {
     public static func text(
         _ plan: ReconcilePlan,
         mechanism: Mechanism = .dataPlane,
-        names: InstanceNames = InstanceNames()
+        names: InstanceNames = InstanceNames(),
+        foreignBackends: [String: String] = [:]
     ) -> String {
         var lines: [String] = []
         var missing: [BackendPlan] = []
+        var foreign = 0
         var runtimeWrites = 0
         if !plan.backends.isEmpty {
             let nameWidth = max("BACKEND".count, plan.backends.map(\.backendName.count).max() ?? 0)
@@ -28,13 +31,22 @@ public enum PlanRenderer {
             for backend in plan.backends {
                 var status = backend.status.rawValue
                 if case .runtimeAPI = mechanism, backend.isNewBackend {
-                    status = "MISSING"
-                    missing.append(backend)
+                    if foreignBackends[backend.backendName] != nil {
+                        status = "NOT OURS"
+                        foreign += 1
+                    } else {
+                        status = "MISSING"
+                        missing.append(backend)
+                    }
                 }
                 lines.append(
                     pad(backend.backendName, nameWidth) + "  " + pad(status, 9) + "  "
                         + "\(backend.slotsUsed)/\(backend.slotsTotal)"
                 )
+                if case .runtimeAPI = mechanism, backend.isNewBackend, let reason = foreignBackends[backend.backendName] {
+                    lines.append("  error: " + PlanDocument.PlanError.notOwned(backend.backendName, reason: reason))
+                    continue
+                }
                 if case .runtimeAPI(let settings) = mechanism, backend.isNewBackend {
                     lines.append(
                         "  error: HAProxy has no backend \(backend.backendName) and the Runtime API cannot create "
@@ -44,9 +56,10 @@ public enum PlanRenderer {
                     lines += configuration.configurationLines.map { "      " + $0 }
                     continue
                 }
-                let described = backend.changes.compactMap { change in
+                var described = backend.changes.compactMap { change in
                     describe(change, in: backend, mechanism: mechanism, names: names).map { (change.slotName, $0) }
                 }
+                described += drainsInProgress(backend, names: names)
                 runtimeWrites += described.count
                 let slotWidth = described.map(\.0.count).max() ?? 0
                 for (slot, text) in described {
@@ -83,19 +96,14 @@ public enum PlanRenderer {
                     "; error: \(missing.count) backend\(missing.count == 1 ? " is" : "s are") missing from HAProxy, "
                     + "so the apply would fail (the other backends are still updated)"
             }
+            if foreign > 0 {
+                summary +=
+                    "; error: \(foreign) backend\(foreign == 1 ? " is" : "s are") not discoveryd's, so the apply "
+                    + "would fail (the other backends are still updated)"
+            }
             lines.append(summary)
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// The plan as JSON with sorted keys (stable for diffs and tests). See ``PlanDocument``.
-    public static func json(_ plan: ReconcilePlan, prettyPrinted: Bool = true) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting =
-            prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let data = try encoder.encode(PlanDocument(plan))
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// One change line after the slot name, or `nil` when the sink would write nothing for it.
@@ -115,6 +123,11 @@ public enum PlanRenderer {
             var text =
                 describe(from, occupant: nil, names: names) + " → "
                 + describe(to, occupant: occupant[to.name], names: names)
+            if to.draining, let drain = backend.drains.first(where: { $0.slot == to.name }) {
+                text = describe(from, occupant: nil, names: names) + " → draining (until \(timestamp(drain.until)))"
+            } else if from.draining && to.isPlaceholder {
+                text += " (drain ended)"
+            }
             if fields.contains(.weight) && !from.isPlaceholder && !to.isPlaceholder {
                 text += " (weight \(from.weight) → \(to.weight))"
             }
@@ -139,9 +152,25 @@ public enum PlanRenderer {
         if server.isPlaceholder { return "free" }
         var text = server.endpointDescription
         if let name = occupant ?? names.name(at: server) { text = name + " " + text }
-        if server.maintenance { text += " maint" }
+        if server.maintenance { text += " maint" } else if server.draining { text += " draining" }
         if server.backup { text += " backup" }
         return text
+    }
+
+    /// Slots that keep draining with nothing to write this time, so `plan` shows every drain there is.
+    private static func drainsInProgress(_ backend: BackendPlan, names: InstanceNames) -> [(String, String)] {
+        let changed = Set(backend.changes.map(\.slotName))
+        return backend.drains.filter { !changed.contains($0.slot) }.map { drain in
+            let server = ServerState(name: drain.slot, address: drain.address, port: drain.port, weight: 0)
+            var text = server.endpointDescription
+            if let name = names.name(at: server) { text = name + " " + text }
+            return (drain.slot, text + " draining (until \(timestamp(drain.until)))")
+        }
+    }
+
+    /// `2026-12-01T17:45:02Z`: drain deadlines in UTC, to the second.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {
@@ -185,90 +214,5 @@ public struct InstanceNames: Hashable, Sendable {
     /// The instance that serves at this server's address now, if the catalog still has it.
     func name(at server: ServerState) -> String? {
         byEndpoint["\(server.address)|\(server.port)"] ?? byAddress[server.address]
-    }
-}
-
-/// The JSON shape of a plan (keys in snake_case, sorted).
-public struct PlanDocument: Codable, Hashable, Sendable {
-    public var noChanges: Bool
-    public var counts: PlanCounts
-    public var backends: [Backend]
-    public var skipped: [Skipped]
-    public var warnings: [PlanWarning]
-
-    public struct Backend: Codable, Hashable, Sendable {
-        public var name: String
-        public var status: BackendPlan.Status
-        public var service: Service?
-        public var slotsUsed: Int
-        public var slotsTotal: Int
-        public var needsReload: Bool
-        public var changes: [Change]
-        /// Instance id → slot name.
-        public var assignments: [String: String]
-        public var unmanagedServers: [String]
-    }
-
-    public struct Service: Codable, Hashable, Sendable {
-        public var name: String
-        public var port: Int
-        public var region: String
-    }
-
-    public struct Change: Codable, Hashable, Sendable {
-        public enum Action: String, Codable, Hashable, Sendable {
-            case add, update, remove
-        }
-
-        public var slot: String
-        public var action: Action
-        public var kind: ServerChangeKind
-        public var fields: [ServerField]
-        public var from: ServerState?
-        public var to: ServerState?
-    }
-
-    public struct Skipped: Codable, Hashable, Sendable {
-        public var service: Service
-        public var reason: String
-    }
-
-    public init(_ plan: ReconcilePlan) {
-        noChanges = plan.isNoOp
-        counts = plan.counts
-        warnings = plan.warnings
-        skipped = plan.skipped.map { Skipped(service: Service($0.key), reason: $0.reason.description) }
-        backends = plan.backends.map { backend in
-            Backend(
-                name: backend.backendName,
-                status: backend.status,
-                service: backend.serviceKey.map(Service.init),
-                slotsUsed: backend.slotsUsed,
-                slotsTotal: backend.slotsTotal,
-                needsReload: backend.needsStructuralChange,
-                changes: backend.changes.map(Change.init),
-                assignments: Dictionary(uniqueKeysWithValues: backend.assignments.map { ($0.key.rawValue, $0.value) }),
-                unmanagedServers: backend.unmanagedServers.map(\.name)
-            )
-        }
-    }
-}
-
-extension PlanDocument.Service {
-    init(_ key: ServiceKey) {
-        self.init(name: key.name, port: key.port, region: key.region)
-    }
-}
-
-extension PlanDocument.Change {
-    init(_ change: ServerChange) {
-        switch change {
-        case .addSlot(let server):
-            self.init(slot: server.name, action: .add, kind: change.kind, fields: [], from: nil, to: server)
-        case .updateSlot(let from, let to, let fields):
-            self.init(slot: to.name, action: .update, kind: change.kind, fields: fields, from: from, to: to)
-        case .removeSlot(let server):
-            self.init(slot: server.name, action: .remove, kind: change.kind, fields: [], from: server, to: nil)
-        }
     }
 }

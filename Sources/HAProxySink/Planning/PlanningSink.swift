@@ -1,3 +1,4 @@
+import Foundation
 import ProviderKit
 
 /// A sink that can say what a cycle would change, against what HAProxy has now, without changing anything
@@ -25,7 +26,7 @@ public protocol PlanningSink: ChangePlanningSink {
 
 extension PlanningSink {
     public func planAgainstActualState(_ catalog: ServiceCatalog) async throws -> ReconcilePlan {
-        ReconcilePlanner(settings: settings).plan(catalog: catalog, actual: try await readManagedBackends())
+        ReconcilePlanner(settings: settings).plan(catalog: catalog, actual: try await readManagedBackends(), now: Date())
     }
 }
 
@@ -44,6 +45,9 @@ public struct HAProxyPlan: SinkPlan, Hashable {
     public var mechanism: PlanRenderer.Mechanism
     public var names: InstanceNames
     public var offlineTarget: String?
+    /// Runtime API sink: backends HAProxy has under a planned name that are not discoveryd's, with the
+    /// reason; the apply fails on them as on a missing backend, but their fix is not to add them.
+    public var foreignBackends: [String: String] = [:]
 
     public init(
         _ plan: ReconcilePlan,
@@ -57,14 +61,18 @@ public struct HAProxyPlan: SinkPlan, Hashable {
         self.offlineTarget = offlineTarget
     }
 
-    public var text: String { PlanRenderer.text(plan, mechanism: mechanism, names: names) }
+    public var text: String {
+        PlanRenderer.text(plan, mechanism: mechanism, names: names, foreignBackends: foreignBackends)
+    }
 
     public func naming(_ instances: [Instance]) -> any SinkPlan {
         var named = self
         named.names.add(instances)
         return named
     }
-    public func json() throws -> String { try PlanRenderer.json(plan) }
+    public func json(basis: PlanBasis) throws -> String {
+        try PlanRenderer.json(plan, mechanism: mechanism, names: names, foreignBackends: foreignBackends, basis: basis)
+    }
 
     /// The Runtime API sink fails on a backend HAProxy lacks; the Data Plane sink creates it.
     public var applyWouldFail: Bool {
@@ -74,11 +82,14 @@ public struct HAProxyPlan: SinkPlan, Hashable {
 }
 
 extension PlanningSink {
-    /// Every server of the managed backends that takes traffic: not in maintenance, not a free slot.
+    /// Every server of the managed backends that takes traffic: not in maintenance, not a free slot, and not
+    /// draining. A draining server's instance already left in an answer that was taken; counting it as live
+    /// would make a restart's first answer look like it drains that server again, and could hold a good
+    /// answer for a server that is on its way out anyway.
     public func servingAddresses() async throws -> Set<ServingAddress> {
         var serving: Set<ServingAddress> = []
         for servers in try await readManagedBackends().values {
-            for server in servers where !server.maintenance {
+            for server in servers where !server.maintenance && !server.draining {
                 serving.insert(ServingAddress(address: server.address, port: server.port))
             }
         }

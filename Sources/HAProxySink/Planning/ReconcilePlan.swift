@@ -31,6 +31,16 @@ public struct ReconcilePlan: Hashable, Sendable {
         return result
     }
 
+    /// Per backend, the slots draining after the plan by slot name: what a sink keeps after a successful
+    /// apply and passes back as the drains of the next plan.
+    public var drains: [String: [String: SlotDrain]] {
+        var result: [String: [String: SlotDrain]] = [:]
+        for backend in backends where !backend.drains.isEmpty {
+            result[backend.backendName] = Dictionary(backend.drains.map { ($0.slot, $0) }, uniquingKeysWith: { $1 })
+        }
+        return result
+    }
+
     /// The backend of a given name, if planned.
     public func backend(named name: String) -> BackendPlan? {
         backends.first { $0.backendName == name }

@@ -1,3 +1,4 @@
+import Foundation
 import ProviderKit
 
 /// Plans every managed backend for a catalog: the single source of truth for both HAProxy sinks and the
@@ -22,11 +23,18 @@ public struct ReconcilePlanner: Sendable {
     ///   - catalog: the complete desired state.
     ///   - actual: the servers of each existing managed backend, by backend name.
     ///   - previousAssignments: per backend, the assignments of the last successful apply (may be empty).
+    ///   - drains: per backend, the drains of the last successful apply by slot name (may be empty).
+    ///   - now: the time drains are judged at (the sink's clock); irrelevant with `drain_seconds` 0 and no drains.
     public func plan(
         catalog: ServiceCatalog,
         actual: [String: [ServerState]],
-        previousAssignments: [String: [InstanceID: String]] = [:]
+        previousAssignments: [String: [InstanceID: String]] = [:],
+        drains: [String: [String: SlotDrain]] = [:],
+        now: Date = Date(timeIntervalSince1970: 0)
     ) -> ReconcilePlan {
+        func drainInput(_ backendName: String) -> DrainInput {
+            DrainInput(policy: settings.drainPolicy, drains: drains[backendName] ?? [:], now: now)
+        }
         var backends: [BackendPlan] = []
         backends.reserveCapacity(catalog.services.count)
         var skipped: [SkippedService] = []
@@ -80,7 +88,8 @@ public struct ReconcilePlanner: Sendable {
                 desired: desired,
                 previousAssignments: previousAssignments[backendName] ?? [:],
                 slotPolicy: slotPolicy,
-                placeholderWeight: serverSettings.weight
+                placeholderWeight: serverSettings.weight,
+                drain: drainInput(backendName)
             ).plan()
             plan.warnings = backendWarnings + plan.warnings
             warnings += plan.warnings
@@ -95,7 +104,8 @@ public struct ReconcilePlanner: Sendable {
                 desired: [],
                 slotPolicy: settings.slotPolicy,
                 placeholderWeight: settings.serverSettings.weight,
-                isRetired: true
+                isRetired: true,
+                drain: drainInput(backendName)
             ).plan()
             warnings += plan.warnings
             backends.append(plan)

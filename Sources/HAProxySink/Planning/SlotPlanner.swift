@@ -17,6 +17,8 @@ import ProviderKit
 /// - Change detection compares every managed field of the planned server with the actual one, so a server
 ///   altered out-of-band is repaired and a server that already matches produces no change.
 /// - Servers not named `srvN` are left alone and reported.
+/// - With `haproxy.drain_seconds` above 0 a slot whose instance left drains before it is freed, and an
+///   instance that comes back during the drain takes its slot again: see ``DrainDecisions``.
 public struct SlotPlanner: Sendable {
     public var backendName: String
     public var serviceKey: ServiceKey?
@@ -31,6 +33,8 @@ public struct SlotPlanner: Sendable {
     public var placeholderWeight: Int
     /// The service vanished: plan the backend's retirement (typically with no desired servers).
     public var isRetired: Bool
+    /// Drain policy, drains in progress and the time: see ``DrainDecisions``.
+    public var drain: DrainInput
 
     public init(
         backendName: String,
@@ -40,7 +44,8 @@ public struct SlotPlanner: Sendable {
         previousAssignments: [InstanceID: String] = [:],
         slotPolicy: SlotPolicy = .standard,
         placeholderWeight: Int = ServerSettingsPolicy.defaultWeight,
-        isRetired: Bool = false
+        isRetired: Bool = false,
+        drain: DrainInput = DrainInput()
     ) {
         self.backendName = backendName
         self.serviceKey = serviceKey
@@ -50,7 +55,11 @@ public struct SlotPlanner: Sendable {
         self.slotPolicy = slotPolicy
         self.placeholderWeight = placeholderWeight
         self.isRetired = isRetired
+        self.drain = drain
     }
+
+    /// `occupant` value of a slot held by a drain.
+    private static let drainingSlot = -2
 
     public func plan() -> BackendPlan {
         // Instance ids are unique in a catalog, so duplicates are only looked for when building the
@@ -145,6 +154,26 @@ public struct SlotPlanner: Sendable {
             unplaced -= keptPreviousSlot
         }
 
+        // The drain rules (SlotDrain.swift) read the slots as optional servers; built only when drains matter.
+        var slots: [ServerState?] {
+            actualAt.map { $0 >= 0 ? actualServers[$0] : nil }
+        }
+
+        // 1b. An instance that comes back while its slot drains takes that slot again.
+        if !drain.drains.isEmpty, unplaced > 0 {
+            let actual = slots
+            var drainedBy: [InstanceID: String] = [:]
+            for record in drain.drains.values { if let id = record.instanceID { drainedBy[id] = record.slot } }
+            for position in servers.indices where slotOf[position] == 0 {
+                guard let index = DrainDecisions.slotIndex(of: servers[position].instanceID, in: drainedBy, actual: actual),
+                    occupant[index] < 0
+                else { continue }
+                occupant[index] = position
+                slotOf[position] = index
+                unplaced -= 1
+            }
+        }
+
         // 2. Address and port among live actual servers: rebuilds the assignments after a restart.
         if unplaced > 0, currentCapacity > 0 {
             var liveSlots: [AddressKey: [Int]] = [:]
@@ -169,23 +198,37 @@ public struct SlotPlanner: Sendable {
             }
         }
 
+        // Unclaimed slots HAProxy still serves drain (or are freed); a draining slot is not free.
+        var drains = DrainDecisions()
+        if !drain.isInert {
+            drains = DrainDecisions(
+                input: drain,
+                actual: slots,
+                isClaimed: { occupant[$0] >= 0 },
+                previousOccupant: { name in previousAssignments.first { $0.value == name }?.key }
+            )
+            for index in drains.draining.keys { occupant[index] = Self.drainingSlot }
+            let needed = slotPolicy.capacity(forActive: servers.count + drains.draining.count)
+            if needed >= occupant.count { occupant += repeatElement(-1, count: needed + 1 - occupant.count) }
+        }
+
         // 3. Lowest free slot.
         if unplaced > 0 {
             var nextFree = 1
             for position in servers.indices where slotOf[position] == 0 {
-                while occupant[nextFree] >= 0 { nextFree += 1 }
+                while occupant[nextFree] != -1 { nextFree += 1 }
                 occupant[nextFree] = position
                 slotOf[position] = nextFree
             }
         }
 
-        let highestOccupied = slotOf.max() ?? 0
+        let highestOccupied = max(slotOf.max() ?? 0, drains.draining.keys.max() ?? 0)
         let capacity =
             self.actualServers == nil
             ? max(slotPolicy.capacity(forActive: servers.count), highestOccupied)
             : slotPolicy.resizedCapacity(
                 current: currentCapacity,
-                active: servers.count,
+                active: servers.count + drains.draining.count,
                 highestOccupiedSlot: highestOccupied
             )
 
@@ -200,10 +243,14 @@ public struct SlotPlanner: Sendable {
             let position = index < occupant.count ? occupant[index] : -1
             if at >= 0 {
                 let existing = actualServers[at]
-                let target =
-                    position >= 0
-                    ? servers[position].server(named: existing.name)
-                    : ServerState.placeholder(name: existing.name, weight: placeholderWeight)
+                let target: ServerState =
+                    if position >= 0 {
+                        servers[position].server(named: existing.name)
+                    } else if position == Self.drainingSlot, let record = drains.draining[index] {
+                        record.server(from: existing)
+                    } else {
+                        ServerState.placeholder(name: existing.name, weight: placeholderWeight)
+                    }
                 if existing != target {
                     changes.append(.updateSlot(from: existing, to: target, fields: target.differences(from: existing)))
                 }
@@ -258,7 +305,9 @@ public struct SlotPlanner: Sendable {
             unmanagedServers: unmanaged,
             warnings: warnings,
             isNewBackend: self.actualServers == nil,
-            isRetired: isRetired
+            isRetired: isRetired,
+            drains: drains.draining.keys.sorted().compactMap { drains.draining[$0] },
+            expiredDrains: drains.expired.sorted { (SlotName.index(of: $0.slot) ?? 0) < (SlotName.index(of: $1.slot) ?? 0) }
         )
     }
 }

@@ -168,7 +168,7 @@ public struct RuntimeAPIClient: Sendable {
                     code: .timedOut,
                     endpoint: endpoint.description,
                     command: line,
-                    message: "no complete answer within \(timeout)"
+                    message: "no complete answer within \(RuntimeAPIError.readable(timeout)); is HAProxy overloaded?"
                 )
             }
             return output
@@ -198,14 +198,7 @@ public struct RuntimeAPIClient: Sendable {
                 channel = try await bootstrap.connect(host: host, port: port, channelInitializer: initializer)
             }
         } catch {
-            throw RuntimeAPIError(
-                code: .connectionFailed,
-                endpoint: endpoint.description,
-                message: """
-                    cannot connect (\(error)). Is HAProxy running with 'stats socket \(endpoint.configurationHint) \
-                    level admin' in its global section?
-                    """
-            )
+            throw RuntimeAPIError.cannotConnect(to: endpoint, because: error)
         }
         return try await channel.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(string: line + "\n"))

@@ -1,3 +1,6 @@
+import Foundation
+import HTTPSupport
+
 /// Everything that can go wrong talking to HAProxy's Runtime API.
 ///
 /// An extensible error struct: match on ``code`` (compare with the static members), read ``description``
@@ -42,10 +45,35 @@ public struct RuntimeAPIError: Error, Hashable, Sendable, CustomStringConvertibl
     }
 
     public var description: String {
+        if code == .connectionFailed, let endpoint {
+            return "cannot connect to the HAProxy Runtime API at \(endpoint): \(message)"
+        }
         var text = "HAProxy Runtime API"
         if let endpoint { text += " at \(endpoint)" }
         if let command { text += ", command '\(command)'" }
         return text + ": " + message
+    }
+
+    /// The connection to `endpoint` failed with `error` (NIO's): the reason in words and what to check.
+    static func cannotConnect(to endpoint: RuntimeAPIEndpoint, because error: any Error) -> Self {
+        let declaration = "\"stats socket \(endpoint.configurationHint) level admin\""
+        let hint =
+            switch ConnectionFailure.errno(of: error) {
+            case EACCES, EPERM:
+                "(may discoveryd's user open it? Give the socket a group with \"mode 660 group …\" in the "
+                    + "stats socket line and add the user to that group)"
+            default:
+                "(is HAProxy running with \(declaration)?)"
+            }
+        let reason = ConnectionFailure.reason(error) ?? "\(error)"
+        return RuntimeAPIError(code: .connectionFailed, endpoint: endpoint.description, message: "\(reason) \(hint)")
+    }
+
+    /// `5 seconds`, `1.5 seconds`.
+    static func readable(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        if attoseconds == 0 { return "\(seconds) second\(seconds == 1 ? "" : "s")" }
+        return "\(Double(seconds) + Double(attoseconds) / 1e18) seconds"
     }
 
     static func invalidEndpoint(_ value: String, reason: String) -> Self {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ProviderKit
 
@@ -32,23 +33,31 @@ public actor RuntimeAPISink: PlanningSink {
     private let translator = RuntimeChangeTranslator()
     /// The slot of each instance after the last successful apply: a cache, see ``Sink``.
     private var assignments: [String: [InstanceID: String]] = [:]
+    /// The slots draining after the last successful apply, by backend and slot: a cache like `assignments`.
+    /// After a restart it is empty and a server found in `drain` drains again for `drain_seconds`.
+    private var drains: [String: [String: SlotDrain]] = [:]
+    /// The time drains are judged at; tests inject theirs.
+    private let now: @Sendable () -> Date
     /// Plan warnings already logged; a standing condition is logged once, not every cycle.
     private var planWarnings = WarnOnce<PlanWarning>()
 
     public init(
         client: RuntimeAPIClient,
         settings: HAProxySinkSettings = HAProxySinkSettings(),
-        logger: Logger = Logger(label: "discoveryd.haproxy-runtime")
+        logger: Logger = Logger(label: "discoveryd.haproxy-runtime"),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.settings = settings
         self.logger = logger
+        self.now = now
         if let warning = client.endpoint.transportWarning { logger.warning("\(warning)") }
     }
 
     @discardableResult
     public func apply(_ catalog: ServiceCatalog, options: ApplyOptions) async throws -> SinkReport {
         if options.fullResync { assignments = [:] }
+        // A full resync keeps the drains: forgetting them would only restart their deadlines.
         var snapshot = try RuntimeSnapshot(answers: try await client.run(RuntimeSnapshot.queries))
         var report = SinkReport(requests: RuntimeSnapshot.queries.count)
 
@@ -65,14 +74,19 @@ public actor RuntimeAPISink: PlanningSink {
 
         var warnings: [PlanWarning] = []
         let owned = ownedBackends(in: snapshot, warnings: &warnings)
+        let planTime = now()
         let plan = ReconcilePlanner(settings: settings).plan(
             catalog: catalog,
             actual: owned,
-            previousAssignments: assignments
+            previousAssignments: assignments,
+            drains: drains,
+            now: planTime
         )
+        report.revisitAfter = plan.revisitAfter(now: planTime)
         warnings += plan.warnings
         var chains: [[RuntimeCommand]] = []
         var chainBackend: [String] = []
+        var written: [String: [ServerChange]] = [:]
         for backend in plan.backends where !backend.isNewBackend {
             let translation = translator.translate(
                 backend,
@@ -84,6 +98,7 @@ public actor RuntimeAPISink: PlanningSink {
             report.changes += translation.changes
             report.serversChanged += translation.serversChanged
             report.runtimeChanges += translation.serversChanged
+            written[backend.backendName] = translation.written
             warnings += translation.warnings
         }
         for skipped in plan.skipped { warnings.append(PlanWarning(message: skipped.description)) }
@@ -105,8 +120,14 @@ public actor RuntimeAPISink: PlanningSink {
                 rejected[backend.backendName] == nil ? backend.assignments : assignments[backend.backendName]
         }
         assignments = applied.compactMapValues { $0 }
+        var nextDrains = plan.drains
+        for backend in rejected.keys { nextDrains[backend] = drains[backend] }
+        drains = nextDrains
         report.slots = plan.slotUsage(includingNewBackends: false)
 
+        for (backend, changes) in written where rejected[backend] == nil {
+            for change in changes { report.count(change) }
+        }
         for backend in plan.backends {
             if let errors = rejected[backend.backendName] {
                 report.failures.append(
@@ -166,18 +187,35 @@ public actor RuntimeAPISink: PlanningSink {
             )
         }
         let error = RuntimeAPISinkError.missing([backend], settings: settings)
-        return ServiceFailure(target: backend.backendName, service: backend.serviceKey, message: error.description)
+        return ServiceFailure(
+            target: backend.backendName,
+            service: backend.serviceKey,
+            message: "HAProxy has no such backend, and the Runtime API cannot create backends",
+            fix: "add it to haproxy.cfg and reload HAProxy once (discoveryd plan prints the lines)",
+            details: "Add to haproxy.cfg:\n" + error.configurationLines.joined(separator: "\n")
+        )
     }
 
     /// The plan as this sink carries it out: runtime writes only, a missing backend as an error with the
     /// haproxy.cfg lines to add (``HAProxyPlan/applyWouldFail``), never a reload.
     public func planChanges(for catalog: ServiceCatalog) async throws -> any SinkPlan {
+        let snapshot = try RuntimeSnapshot(answers: try await client.run(RuntimeSnapshot.queries))
+        var ignored: [PlanWarning] = []
+        let owned = ownedBackends(in: snapshot, warnings: &ignored)
         let plan = ReconcilePlanner(settings: settings).plan(
             catalog: catalog,
-            actual: try await readManagedBackends(),
-            previousAssignments: assignments
+            actual: owned,
+            previousAssignments: assignments,
+            drains: drains,
+            now: now()
         )
-        return HAProxyPlan(plan, catalog: catalog, mechanism: .runtimeAPI(settings))
+        var shown = HAProxyPlan(plan, catalog: catalog, mechanism: .runtimeAPI(settings))
+        // A backend HAProxy has but discoveryd may not write is no "missing" backend: adding it would clash.
+        for backend in plan.backends where backend.isNewBackend && snapshot.backendNames.contains(backend.backendName) {
+            shown.foreignBackends[backend.backendName] =
+                settings.runtimeOwnership.reasonNotOwned(backend: backend.backendName, naming: settings.naming)
+        }
+        return shown
     }
 
     private func logNewWarnings(_ warnings: [PlanWarning]) {

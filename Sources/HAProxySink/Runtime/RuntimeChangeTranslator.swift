@@ -2,6 +2,8 @@
 ///
 /// - A filled slot is re-addressed and weighted first and put `ready` last, so it never takes traffic
 ///   at its old address; a freed slot goes to `maint` first and is re-addressed to the placeholder after.
+///   A slot whose instance left goes to `drain` (`haproxy.drain_seconds`), and from there to `maint` when
+///   the drain ends, or back to `ready` when the instance returns.
 /// - Growth beyond the declared slots uses `add server` with the backend's health-check setting, then
 ///   `enable health` and `enable server` (HAProxy creates dynamic servers in maintenance, checks off).
 /// - Servers are never deleted: a slot the planner would remove (shrinking) is only kept in maintenance,
@@ -21,6 +23,8 @@ public struct RuntimeChangeTranslator: Sendable {
         public var changes: [String] = []
         /// Servers written.
         public var serversChanged = 0
+        /// The planned changes that have commands here, for the sink's counts.
+        public var written: [ServerChange] = []
         /// What could not be done at runtime.
         public var warnings: [PlanWarning] = []
     }
@@ -35,9 +39,9 @@ public struct RuntimeChangeTranslator: Sendable {
             switch change {
             case .updateSlot(let from, let to, let fields):
                 let addressChanged = fields.contains(.address) || fields.contains(.port)
-                let freeing = fields.contains(.maintenance) && to.maintenance
-                let filling = fields.contains(.maintenance) && !to.maintenance
-                if freeing {
+                let fromState = Self.adminState(of: from)
+                let toState = Self.adminState(of: to)
+                if toState == .maint && fromState != .maint {
                     chain.append(.setState(backend: backend, server: to.name, .maint))
                 }
                 if addressChanged {
@@ -46,8 +50,8 @@ public struct RuntimeChangeTranslator: Sendable {
                 if fields.contains(.weight) {
                     chain.append(.setWeight(backend: backend, server: to.name, weight: to.weight))
                 }
-                if filling {
-                    chain.append(.setState(backend: backend, server: to.name, .ready))
+                if toState != .maint && toState != fromState {
+                    chain.append(.setState(backend: backend, server: to.name, toState))
                 }
                 if fields.contains(.backup) {
                     translation.warnings.append(
@@ -91,6 +95,7 @@ public struct RuntimeChangeTranslator: Sendable {
             if !chain.isEmpty {
                 translation.chains.append(chain)
                 translation.serversChanged += 1
+                translation.written.append(change)
             }
         }
 
@@ -104,5 +109,10 @@ public struct RuntimeChangeTranslator: Sendable {
             translation.serversChanged += 1
         }
         return translation
+    }
+
+    /// The administrative state a planned or actual server is in (maintenance wins over drain, as in HAProxy).
+    static func adminState(of server: ServerState) -> RuntimeCommand.AdminState {
+        server.maintenance ? .maint : server.draining ? .drain : .ready
     }
 }

@@ -27,8 +27,10 @@ public struct RuntimeSnapshot: Hashable, Sendable {
 
     /// The servers of each existing backend as the planner sees them.
     ///
-    /// A draining server counts as in maintenance: it takes no new traffic, and a slot that should serve
-    /// is then put back to `ready`. `backup` cannot be read from the Runtime API and is reported as unset.
+    /// A server in maintenance reads as such even if its drain flag is still set (`state maint` leaves it,
+    /// and maintenance wins); a draining one as draining, so a drain in progress is no difference to write
+    /// and a slot that should serve is put back to `ready`. `backup` cannot be read from the Runtime API and
+    /// is reported as unset.
     public var plannerView: [String: [ServerState]] {
         var view: [String: [ServerState]] = [:]
         view.reserveCapacity(backendNames.count)
@@ -80,7 +82,8 @@ extension RuntimeServerState {
             name: serverName,
             address: address,
             port: port,
-            maintenance: isInMaintenance || isDraining,
+            maintenance: isInMaintenance,
+            draining: isDraining && !isInMaintenance,
             weight: weight,
             backup: false
         )

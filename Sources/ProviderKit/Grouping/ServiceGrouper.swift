@@ -21,17 +21,18 @@ public struct ServiceGrouper: Sendable {
     }
 
     private func group(buffer instances: UnsafeBufferPointer<Instance>) -> GroupingResult {
-        // Pass 1: where each instance goes, as a small integer (its service's number) and its port. Each service
-        // key is hashed once per instance; nothing is copied yet.
+        // Pass 1: where each instance goes, as a small integer (its service's number), its port and its canonical
+        // address. Each service key is hashed once per instance; nothing else is copied yet.
         var serviceNumbers: [ServiceKey: Int32] = [:]
         var keys: [ServiceKey] = []
         var serviceOf = [Int32](repeating: -1, count: instances.count)
         var portOf = [Int32](repeating: 0, count: instances.count)
+        var addressOf = [String](repeating: "", count: instances.count)
         var skipped: [SkippedInstance] = []
         var adjusted: [SkippedInstance] = []
         for index in instances.indices {
             switch placement(of: instances[index]) {
-            case .endpoint(let key, let port, let adjustment):
+            case .endpoint(let key, let port, let address, let adjustment):
                 if let number = serviceNumbers[key] {
                     serviceOf[index] = number
                 } else {
@@ -41,6 +42,7 @@ public struct ServiceGrouper: Sendable {
                     serviceOf[index] = number
                 }
                 portOf[index] = Int32(port)
+                addressOf[index] = address
                 if let adjustment { adjusted.append(SkippedInstance(instances[index], reason: adjustment)) }
             case .skipped(let reason):
                 skipped.append(SkippedInstance(instances[index], reason: reason))
@@ -83,7 +85,7 @@ public struct ServiceGrouper: Sendable {
                         Endpoint(
                             instanceID: instances[index].id,
                             instanceName: instances[index].name,
-                            address: instances[index].address,
+                            address: addressOf[index],
                             port: Int(portOf[index]),
                             zone: instances[index].zone,
                             tags: instances[index].tags
@@ -97,9 +99,9 @@ public struct ServiceGrouper: Sendable {
     }
 
     private enum Placement {
-        /// Placed in the service `key` on `port`; `adjustment` says what was corrected on the way (a bad
-        /// instance port tag).
-        case endpoint(ServiceKey, port: Int, adjustment: SkippedInstance.Reason?)
+        /// Placed in the service `key` on `port` at `address` (canonical); `adjustment` says what was corrected
+        /// on the way (a bad instance port tag).
+        case endpoint(ServiceKey, port: Int, address: String, adjustment: SkippedInstance.Reason?)
         case skipped(SkippedInstance.Reason)
     }
 
@@ -134,12 +136,14 @@ public struct ServiceGrouper: Sendable {
         }
         guard !instance.address.isEmpty else { return .skipped(.noAddress) }
         // Every provider's addresses pass here, so none reaches a sink unchecked (HAProxy commands, URLs).
-        guard IPAddressLiteral.isValid(instance.address) else {
+        // Canonical, as HAProxy shows it back: `FD00:0::4` would otherwise differ from `fd00::4` every cycle.
+        guard let address = IPAddressLiteral.canonical(instance.address) else {
             return .skipped(.invalidAddress(instance.address))
         }
         return .endpoint(
             ServiceKey(name: trimmedName, port: servicePort, region: instance.region),
             port: port,
+            address: address,
             adjustment: adjustment
         )
     }

@@ -166,7 +166,8 @@ public struct DiscoveryError: Error, Hashable, Sendable {
         Self(
             .servicesFailed,
             message: "sink \(sink) could not apply \(failures.count) service(s); the others were applied: "
-                + failures.map(\.description).joined(separator: "\n"),
+                + failures.map { failure in failure.description + (failure.details.map { "\n\n\($0)\n" } ?? "") }
+                .joined(separator: "\n"),
             report: report,
             file: file,
             line: line
@@ -221,6 +222,8 @@ extension DiscoveryError {
     /// (provider names are `kind:detail`), else `provider azure:sub-1: ...`.
     static func describe(provider: String, error: any Error) -> String {
         let text = "\(error)"
+        // The error names the provider itself (a fetch timeout does).
+        if text.contains("\"\(provider)\"") { return text }
         if let colon = provider.firstIndex(of: ":") {
             let kind = provider[..<colon]
             let detail = provider[provider.index(after: colon)...]

@@ -7,7 +7,7 @@ extension DiscoveryLoop {
     func cycleUntilStopped() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             guard let report = await runCycle(forceFullResync: false, allowDrain: false) else { return }
-            let (delay, failures) = state.withLock { state in
+            var (delay, failures) = state.withLock { state in
                 (
                     policy.delay(
                         afterConsecutiveFailures: state.consecutiveFailedCycles,
@@ -16,6 +16,10 @@ extension DiscoveryLoop {
                     ),
                     state.consecutiveFailedCycles
                 )
+            }
+            // A change the sink has due at a time (a drain ending) comes sooner than the interval, not later.
+            if failures == 0, let revisit = report.sink.report?.revisitAfter, revisit < delay {
+                delay = max(revisit, .zero)
             }
             let status = LoopStatus(consecutiveFailedCycles: failures, nextDelay: delay, interval: policy.interval)
             for observer in observers { observer.loopDidFinishCycle(report, status: status) }

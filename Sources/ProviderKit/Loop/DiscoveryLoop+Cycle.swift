@@ -22,12 +22,14 @@ extension DiscoveryLoop {
         if Task.isCancelled { return nil }
 
         var holds: [DrainHold] = []
+        var recoveries: [String: Int] = [:]
         let (providerReports, merged, missing, newWarnings, keptWarnings) = state.withLock { state in
             let firstAnswers = holdFirstAnswers(results, serving: serving, state: &state)
             if let hold = firstAnswers { holds.append(hold) }
             let reports = results.map { name, result in
                 switch result {
                 case .success(let instances):
+                    if let failures = state.failureStreaks.removeValue(forKey: name) { recoveries[name] = failures }
                     if firstAnswers != nil, state.store.snapshots[name] == nil {
                         return ProviderReport(provider: name, outcome: .fetched(instanceCount: instances.count))
                     }
@@ -47,6 +49,7 @@ extension DiscoveryLoop {
                     state.store.recordSuccess(provider: name, instances: instances)
                     return ProviderReport(provider: name, outcome: .fetched(instanceCount: instances.count))
                 case .failure(let error):
+                    state.failureStreaks[name, default: 0] += 1
                     if let lastGood = state.store.recordFailure(provider: name) {
                         return ProviderReport(
                             provider: name,
@@ -65,7 +68,7 @@ extension DiscoveryLoop {
             let newWarnings = merged.map { state.warnings.newWarnings($0.warnings) } ?? []
             return (reports, merged, missing, newWarnings, keptWarnings)
         }
-        log(providerReports, logger: logger)
+        logAnswers(providerReports, recoveries: recoveries, logger: logger)
         for hold in holds {
             logger.warning("\(hold)", metadata: ["provider": .string(hold.provider)])
         }
@@ -81,6 +84,7 @@ extension DiscoveryLoop {
 
         var sinkOutcome = SinkOutcome.waitingForProviders
         var fullResync = false
+        var resyncCompleted = false
         if let merged {
             let resyncGeneration: UInt64
             (resyncGeneration, fullResync) = state.withLock { state in
@@ -88,9 +92,14 @@ extension DiscoveryLoop {
             }
             do {
                 let report = try await sink.apply(merged.catalog, options: ApplyOptions(fullResync: fullResync))
-                state.withLock { state in
+                resyncCompleted = state.withLock { state in
                     if fullResync { state.resyncAcknowledged = max(state.resyncAcknowledged, resyncGeneration) }
                     state.safety.recordApplied(merged.catalog)
+                    guard fullResync, state.resyncToAnnounce != 0, state.resyncToAnnounce <= resyncGeneration else {
+                        return false
+                    }
+                    state.resyncToAnnounce = 0
+                    return true
                 }
                 sinkOutcome = .applied(report)
             } catch {
@@ -99,11 +108,6 @@ extension DiscoveryLoop {
             }
         } else if !holds.isEmpty {
             sinkOutcome = .notApplied
-        } else {
-            logger.warning(
-                "not applying anything until every provider has succeeded once",
-                metadata: ["waiting-for": .array(missing.map { .string($0) })]
-            )
         }
 
         let report = CycleReport(
@@ -115,10 +119,14 @@ extension DiscoveryLoop {
             duration: start.duration(to: clock.now),
             drainHolds: holds
         )
-        state.withLock { state in
+        let consecutiveFailures = state.withLock { state in
             state.consecutiveFailedCycles = report.succeeded ? 0 : state.consecutiveFailedCycles + 1
+            return state.consecutiveFailedCycles
         }
-        log(report, logger: logger)
+        log(report, consecutiveFailures: consecutiveFailures, waitingFor: missing, logger: logger)
+        if resyncCompleted, case .applied(let sinkReport) = report.sink {
+            logger.info("Full resync complete", metadata: Self.counts(sinkReport, report))
+        }
         return report
     }
 

@@ -11,6 +11,12 @@ extension DiscoveryLoop {
         /// flag, so a request that arrives during an apply survives that apply's success.
         var resyncRequested: UInt64 = 1
         var resyncAcknowledged: UInt64 = 0
+        /// The generation of the last ``DiscoveryLoop/requestFullResync()`` whose completion is still to be
+        /// logged (the startup resync and `runOnce`'s are not announced).
+        var resyncToAnnounce: UInt64 = 0
+        /// Failed fetches in a row per provider, including before its first success, for the line that says
+        /// it recovered.
+        var failureStreaks: [String: Int] = [:]
         var isBusy = false
     }
 }

@@ -50,6 +50,8 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
 
     let clock: LoopClock
     let logger: Logger
+    /// What the sink did (its changes, the services it could not apply) is logged under the sink's logger.
+    let sinkLogger: Logger
     let wake = WakeSignal()
     /// Internal rather than private, like `clock` and `wake`, so that the loop's extensions in other files
     /// (the cycle, its cadence, its log, safety) can use them.
@@ -62,6 +64,8 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     ///   - maxConcurrentFetches: How many providers are fetched at the same time.
     ///   - drainGuard: When a provider's answer drains too much to be taken without confirmation.
     ///   - observers: Told about every cycle of ``run()`` (metrics, health, systemd).
+    ///   - logger: The loop's own log: one line per cycle that changed something or failed.
+    ///   - sinkLogger: The sink's changes and failed services are logged here; `logger` when `nil`.
     /// - Throws: ``DiscoveryError`` with ``DiscoveryError/Code/noProviders`` or
     ///   ``DiscoveryError/Code/duplicateProviderName``.
     public init(
@@ -74,7 +78,8 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         maxConcurrentFetches: Int = 8,
         drainGuard: DrainGuardPolicy = .standard,
         observers: [any DiscoveryLoopObserver] = [],
-        logger: Logger
+        logger: Logger,
+        sinkLogger: Logger? = nil
     ) throws {
         guard !providers.isEmpty else { throw DiscoveryError.noProviders() }
         var names: Set<String> = []
@@ -90,6 +95,7 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
         self.drainGuard = drainGuard
         self.observers = observers
         self.logger = logger
+        self.sinkLogger = sinkLogger ?? logger
         self.state = Mutex(
             State(
                 store: SnapshotStore(providerNames: providers.map(\.name)),
@@ -184,8 +190,11 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     /// Asks for a full resync (SIGHUP) and wakes the loop for it. The request stands until an apply
     /// with `fullResync: true` succeeds. Safe to call from any thread or task.
     public func requestFullResync() {
-        state.withLock { $0.resyncRequested += 1 }
-        logger.info("full resync requested")
+        state.withLock { state in
+            state.resyncRequested += 1
+            state.resyncToAnnounce = state.resyncRequested
+        }
+        logger.debug("full resync requested")
         wake.signal()
     }
 
@@ -215,6 +224,11 @@ public final class DiscoveryLoop<LoopClock: Clock>: Service, Sendable where Loop
     }
 }
 
+extension DiscoveryLoop: CustomStringConvertible {
+    /// What a service group logs for the loop (`sl-service`), instead of a dump of its generic type.
+    public var description: String { "discovery loop" }
+}
+
 extension DiscoveryLoop where LoopClock == ContinuousClock {
     /// A loop on the real clock with system randomness for the jitter.
     public convenience init(
@@ -225,7 +239,8 @@ extension DiscoveryLoop where LoopClock == ContinuousClock {
         maxConcurrentFetches: Int = 8,
         drainGuard: DrainGuardPolicy = .standard,
         observers: [any DiscoveryLoopObserver] = [],
-        logger: Logger
+        logger: Logger,
+        sinkLogger: Logger? = nil
     ) throws {
         try self.init(
             providers: providers,
@@ -236,7 +251,8 @@ extension DiscoveryLoop where LoopClock == ContinuousClock {
             maxConcurrentFetches: maxConcurrentFetches,
             drainGuard: drainGuard,
             observers: observers,
-            logger: logger
+            logger: logger,
+            sinkLogger: sinkLogger
         )
     }
 }

@@ -6,8 +6,9 @@
 public protocol SinkPlan: Sendable {
     /// A table for people; ends with a newline.
     var text: String { get }
-    /// The same plan as JSON, for tools.
-    func json() throws -> String
+    /// The same plan as JSON, for tools: one object whose top-level keys are the same for every sink
+    /// (`basis` gives the sink-independent ones), so a tool can read any sink's plan.
+    func json(basis: PlanBasis) throws -> String
     /// Applying this plan now would fail (for example a backend the sink cannot create).
     var applyWouldFail: Bool { get }
     /// What an offline plan was made against, for the `plan` header; `nil` means "an empty target".

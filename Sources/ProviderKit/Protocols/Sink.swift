@@ -54,6 +54,17 @@ public struct SinkReport: Hashable, Sendable {
     public var retries: Int
     /// Slot usage per target group (an HAProxy backend) after the apply, for sinks with fixed capacity.
     public var slots: [String: SlotUsage]
+    /// The sink has a change due at a time rather than on an event (a draining server's slot is freed when
+    /// its drain ends): it asks to be called again within this, even when nothing else changes. The loop
+    /// starts its next cycle then if that is sooner than its interval (never sooner than a backoff after
+    /// failures). `nil`: nothing is due.
+    public var revisitAfter: Duration?
+    /// Servers put in service for an instance (a free slot filled, a server added), for the cycle's log line.
+    public var serversAdded: Int = 0
+    /// Servers that kept serving their instance with a changed address, port or weight.
+    public var serversUpdated: Int = 0
+    /// Servers taken out of service because their instance is gone (a slot freed, a server removed).
+    public var serversFreed: Int = 0
 
     public init(
         requests: Int = 0,
@@ -64,7 +75,8 @@ public struct SinkReport: Hashable, Sendable {
         runtimeChanges: Int = 0,
         structuralChanges: Int = 0,
         retries: Int = 0,
-        slots: [String: SlotUsage] = [:]
+        slots: [String: SlotUsage] = [:],
+        revisitAfter: Duration? = nil
     ) {
         self.requests = requests
         self.serversChanged = serversChanged
@@ -75,6 +87,7 @@ public struct SinkReport: Hashable, Sendable {
         self.structuralChanges = structuralChanges
         self.retries = retries
         self.slots = slots
+        self.revisitAfter = revisitAfter
     }
 
     public var isNoOp: Bool { serversChanged == 0 && changes.isEmpty }
@@ -87,28 +100,39 @@ public struct ServiceFailure: Hashable, Sendable, CustomStringConvertible {
     public var target: String
     /// The service it is for, when known (a retired backend has none).
     public var service: ServiceKey?
-    /// What went wrong and how to fix it; may span lines (e.g. configuration to add).
+    /// What went wrong, as one sentence on one line.
     public var message: String
+    /// How to fix it, on one line, when the sink knows (the log shows it as `fix=`).
+    public var fix: String?
+    /// Longer help that may span lines, such as configuration to add: shown by commands (`--once`), never
+    /// logged, since a log entry is one line.
+    public var details: String?
 
-    public init(target: String, service: ServiceKey? = nil, message: String) {
+    public init(target: String, service: ServiceKey? = nil, message: String, fix: String? = nil, details: String? = nil) {
         self.target = target
         self.service = service
         self.message = message
+        self.fix = fix
+        self.details = details
     }
 
+    /// `target (service s): message; fix`, on one line.
     public var description: String {
         let subject = service.map { "\(target) (service \($0))" } ?? target
-        return "\(subject): \(message)"
+        return "\(subject): \(message)" + (fix.map { "; \($0)" } ?? "")
     }
 }
 
-/// How many of a target group's slots hold an instance, and how many there are.
+/// How many of a target group's slots hold an instance, how many are draining (their instance left, the
+/// slot is not free yet), and how many there are.
 public struct SlotUsage: Hashable, Sendable {
     public var used: Int
     public var total: Int
+    public var draining: Int
 
-    public init(used: Int, total: Int) {
+    public init(used: Int, total: Int, draining: Int = 0) {
         self.used = used
         self.total = total
+        self.draining = draining
     }
 }

@@ -45,12 +45,15 @@ struct CycleSafety: Sendable {
         guard let hold = policy.firstAnswerHold(catalog: catalog, serving: serving, providers: providers) else {
             return .take
         }
-        return drainGuard.review(
+        let verdict = drainGuard.review(
             provider: providers.joined(separator: ", "),
             answer: answer,
             drained: hold.wouldDrain,
             live: hold.liveServers
         )
+        guard case .hold(var held) = verdict else { return verdict }
+        held.providers = providers
+        return .hold(held)
     }
 
     /// `grouping` with every instance that was serving and now has a malformed service tag put back in the

@@ -116,6 +116,7 @@ extension DrainGuardPolicy {
         guard needsConfirmation(drained: drained, live: serving.count) else { return nil }
         return DrainHold(
             provider: providers.joined(separator: ", "),
+            providers: providers,
             wouldDrain: drained,
             liveServers: serving.count,
             seen: 1,

@@ -64,6 +64,9 @@ public struct DrainGuardPolicyError: Error, Hashable, Sendable, CustomStringConv
 public struct DrainHold: Hashable, Sendable, CustomStringConvertible {
     /// The provider (or, before any provider has a snapshot, the providers) whose answer is held.
     public var provider: String
+    /// The names behind ``provider`` one by one (several when first answers are held together); empty means
+    /// just ``provider``. For metrics, which label by provider.
+    public var providers: [String] = []
     /// Live servers the answer would take out of service.
     public var wouldDrain: Int
     /// Live servers the provider feeds now.
@@ -72,6 +75,9 @@ public struct DrainHold: Hashable, Sendable, CustomStringConvertible {
     public var seen: Int
     /// How many times it must come to be applied.
     public var confirmCycles: Int
+
+    /// Every provider whose answer is held.
+    public var heldProviders: [String] { providers.isEmpty ? [provider] : providers }
 
     /// The warning the daemon logs each cycle.
     public var description: String {

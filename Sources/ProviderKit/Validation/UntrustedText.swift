@@ -36,7 +36,9 @@ public enum UntrustedText {
         text.unicodeScalars.contains { needsEscaping($0) || $0.properties.isWhitespace }
     }
 
-    static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
+    /// Whether ``escaped(_:)`` shows `scalar` as an escape: C0, DEL, C1 and the Unicode line and paragraph
+    /// separators.
+    public static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: true
         default: false

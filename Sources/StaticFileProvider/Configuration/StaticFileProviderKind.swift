@@ -36,6 +36,9 @@ public enum StaticFileProviderKind: ProviderKind {
                     logger: Logger(label: "discoveryd.validate") { _ in SwiftLogNoOpLogHandler() }
                 ).fetchInstances()
                 checks.append(LocalCheck(subject, .passed, "\(instances.count) instance\(instances.count == 1 ? "" : "s")"))
+            } catch let error as StaticFileError where error.file == file.resolvedPath {
+                // The subject names the file already.
+                checks.append(LocalCheck(subject, .failed, error.descriptionWithoutFile))
             } catch {
                 checks.append(LocalCheck(subject, .failed, "\(error)"))
             }

@@ -174,7 +174,8 @@ struct Discoveryd: AsyncParsableCommand {
             try await assembly.makeServiceGroup(loop: loop, hangupSignals: hangups, operations: operations).run()
             return true
         } catch {
-            logger.critical("Fatal error: \(error)", metadata: ["error": "\(error)"])
+            // The error once, in the message: a field repeating it would double the line.
+            logger.critical("Fatal error: \(error)")
             return false
         }
     }

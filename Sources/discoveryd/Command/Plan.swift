@@ -56,7 +56,7 @@ extension Discoveryd {
                 print(changePlan.header)
                 print(changePlan.plan.text, terminator: "")
             case .json:
-                print(try changePlan.plan.json())
+                print(try changePlan.json())
             }
             // The plan is shown either way; the exit status says whether applying it would fail.
             if changePlan.plan.applyWouldFail { throw ExitCode.failure }

@@ -80,6 +80,63 @@ struct DiscoverydEndToEndTests {
         }
     }
 
+    /// `haproxy.drain_seconds: 2`: an instance leaves while a long request runs through it. New requests go to
+    /// the others at once, the long one completes, and when the drain ends the slot is in maintenance, without
+    /// waiting for the 30 s polling interval (the sink asks the loop back for the drain's end).
+    @Test func aLeavingInstanceDrainsItsLongRequestThenItsSlotIsFreed() async throws {
+        try await E2EEnvironment.withRunning(drainSeconds: 2, intervalSeconds: 30) { env in
+            let members = (1...3).map(E2EEnvironment.name)
+            _ = try await env.edit(members)
+            let leaving = env.servers[E2EEnvironment.name(2)]!
+            let slot = try #require(
+                try await env.haproxy.activeSlots(backend: Self.backend).first { $0.value == env.endpoint(of: leaving.name) }?.key
+            )
+
+            // A long request on each instance (round robin), so one runs through the leaving one.
+            let probe = env.probe
+            let longRequests = Task {
+                try await withThrowingTaskGroup(of: String.self) { group in
+                    for _ in 0..<3 { group.addTask { try await probe.send(path: "slow/2500", timeout: .seconds(30)) } }
+                    return try await group.reduce(into: [String]()) { $0.append($1) }
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(15)
+            while leaving.requestsStarted == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(leaving.requestsStarted > 0, "a long request reached \(leaving.name)")
+
+            // It leaves: new requests go to the others only, while its long request goes on and completes.
+            let remaining = members.filter { $0 != leaving.name }
+            let drainStarted = ContinuousClock.now
+            let shifted = try await env.edit(remaining)
+            #expect(shifted <= Self.propagationLimit, "new requests left the draining server after \(shifted)")
+            #expect(try await longRequests.value.sorted() == members)
+            #expect(
+                env.discoveryd.log.contains("\(slot): \(slot) \(env.endpoint(of: leaving.name)) weight 100 -> "
+                    + "\(slot) \(env.endpoint(of: leaving.name)) weight 100 drain"),
+                "the slot went to drain, not straight to maintenance"
+            )
+
+            // When the drain ends the slot is free: maintenance, placeholder address.
+            var freed: RuntimeServerState?
+            let until = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < until {
+                if let server = try await env.haproxy.servers(backend: Self.backend)[slot], server.isInMaintenance {
+                    freed = server
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let server = try #require(freed, "the drained slot was never freed")
+            let freedAfter = drainStarted.duration(to: .now)
+            print("discoveryd freed a drained slot \(freedAfter) after the instance left (drain_seconds 2, interval 30 s)")
+            #expect(freedAfter < .seconds(15), "freed when the drain ended, not at the next interval")
+            #expect(server.address == "127.0.0.1" && server.port == 80)
+            #expect(try await env.probe.responders(12) == Set(remaining))
+        }
+    }
+
     /// Twenty edits, each timed from the file write to the first moment real traffic shows it.
     @Test func propagationOverTwentyEdits() async throws {
         try await E2EEnvironment.withRunning { env in
@@ -130,7 +187,14 @@ final class E2EEnvironment: @unchecked Sendable {
         self.probe = probe
     }
 
-    static func withRunning(_ body: (E2EEnvironment) async throws -> Void) async throws {
+    /// - Parameters:
+    ///   - drainSeconds: `haproxy.drain_seconds`.
+    ///   - intervalSeconds: `polling.interval_seconds`.
+    static func withRunning(
+        drainSeconds: Double = 0,
+        intervalSeconds: Int = 5,
+        _ body: (E2EEnvironment) async throws -> Void
+    ) async throws {
         try await withTemporaryDirectory { directory in
             let frontendPort = try await freeLoopbackPort()
             let socket = directory.appendingPathComponent("admin.sock").path
@@ -156,10 +220,11 @@ final class E2EEnvironment: @unchecked Sendable {
                           path: instances.yaml
                         haproxy:
                           runtime_socket: \(socket)
+                          drain_seconds: \(drainSeconds)
                           backend:
                             name_prefix: e2e
                         polling:
-                          interval_seconds: 5
+                          interval_seconds: \(intervalSeconds)
                           jitter_seconds: 0
                           backoff_base_seconds: 1
                           max_backoff_seconds: 5
@@ -198,20 +263,12 @@ final class E2EEnvironment: @unchecked Sendable {
     }
 
     func fixture(_ members: [String]) -> String {
-        var lines = ["instances:"]
-        for member in members {
-            let server = servers[moved[member] ?? member]!
-            lines += [
-                "  - id: \(member)",
-                "    address: \(server.host)",
-                "    region: lab",
-                "    tags:",
-                "      HAProxy:Service:Name: web",
-                "      HAProxy:Service:Port: 8080",
-                "      HAProxy:Instance:Port: \"\(server.port)\"",
-            ]
-        }
-        return lines.joined(separator: "\n") + "\n"
+        StaticFleet(
+            members.map { member in
+                let server = servers[moved[member] ?? member]!
+                return (member, server.host, server.port)
+            }
+        ).yaml
     }
 
     func writeFixture(_ text: String) throws {

@@ -22,21 +22,14 @@ struct DiscoverydOnceAWSEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let config = directory.appendingPathComponent("config.yaml")
-        try """
+        try ("""
             aws:
               region: us-east-1
               account_id: 123456789012
               endpoint_url: \(moto.endpoint)
-            haproxy:
-              base_url: \(server.baseURL)
-              api_version: v3
-              username: \(api.username)
-              password: ${DATAPLANE_PASSWORD}
-              backend:
-                name_prefix: aws
-            logging:
-              level: debug
-            """.write(to: config, atomically: true, encoding: .utf8)
+
+            """ + server.discoverydConfigurationSection(namePrefix: "aws") + "logging:\n  level: debug\n")
+            .write(to: config, atomically: true, encoding: .utf8)
         let environment = [
             "AWS_ACCESS_KEY_ID": "AKIDMOTO", "AWS_SECRET_ACCESS_KEY": "moto-secret", "AWS_EC2_METADATA_DISABLED": "true",
             "DATAPLANE_PASSWORD": api.password,

@@ -18,19 +18,8 @@ struct DiscoverydOnceEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("config.yaml")
         let fixture = DiscoverydExecutable.repositoryRoot.appendingPathComponent("Fixtures/demo/instances.yaml").path
-        try """
-        static:
-          path: \(fixture)
-        haproxy:
-          base_url: \(server.baseURL)
-          api_version: \(version.rawValue)
-          username: \(api.username)
-          password: ${DATAPLANE_PASSWORD}
-          backend:
-            name_prefix: demo
-        logging:
-          level: info
-        """.write(to: config, atomically: true, encoding: .utf8)
+        try ("static:\n  path: \(fixture)\n" + server.discoverydConfigurationSection(namePrefix: "demo")
+            + "logging:\n  level: info\n").write(to: config, atomically: true, encoding: .utf8)
         let environment = ["DATAPLANE_PASSWORD": api.password]
 
         let first = try await binary.run(["--once", "-c", config.path], environment: environment)

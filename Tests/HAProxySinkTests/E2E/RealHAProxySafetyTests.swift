@@ -102,8 +102,9 @@ extension RealHAProxyRuntimeSinkTests {
             let failure = try #require(report.failures.first)
             #expect(report.failures.count == 1)
             #expect(failure.target == "demo-api-9090-e2e")
-            #expect(failure.message.contains("backend demo-api-9090-e2e"))
-            #expect(failure.message.contains("server-template srv 10 127.0.0.1:80 disabled check"))
+            #expect(failure.description.contains("demo-api-9090-e2e (service api:9090@e2e): HAProxy has no such backend"))
+            #expect(failure.details?.contains("backend demo-api-9090-e2e") == true)
+            #expect(failure.details?.contains("server-template srv 10 127.0.0.1:80 disabled check") == true)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HAProxySink
 import NIOCore
 import NIOPosix
+import ProviderKit
 import Synchronization
 
 /// A stand-in for HAProxy's stats socket that speaks the HAProxy 2.6 Runtime API byte for byte
@@ -235,17 +236,18 @@ final class FakeRuntimeAPIServer: Sendable {
         withServer(words[2], &backends) { server in
             switch words[3] {
             case "addr" where words.count == 7 && words[5] == "port":
-                guard let port = Int(words[6]), words[4].split(separator: ".").count == 4 else {
+                // IPv4 or IPv6, shown back in canonical form (`fd00:0::4` becomes `fd00::4`), as HAProxy does.
+                guard let port = Int(words[6]), let address = IPAddressLiteral.canonical(words[4]) else {
                     return "Invalid addr '\(words[4])' by 'stats socket command'\n"
                 }
                 let addressPart =
-                    server.address == words[4]
+                    server.address == address
                     ? "no need to change the addr"
                     : "IP changed from '\(server.address)' to '\(words[4])'"
                 let portPart =
                     server.port == port
                     ? "no need to change the port" : "port changed from '\(server.port)' to '\(port)'"
-                server.address = words[4]
+                server.address = address
                 server.port = port
                 return "\(addressPart), \(portPart) by 'stats socket command'\n"
             case "state" where words.count == 5:
@@ -287,10 +289,14 @@ final class FakeRuntimeAPIServer: Sendable {
         guard let colon = target.lastIndex(of: ":"), let port = Int(target[target.index(after: colon)...]) else {
             return "'\(target)' : invalid address.\n"
         }
+        // `[fd00::4]:8080` for IPv6, `10.0.0.4:8080` for IPv4.
+        var host = String(target[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let address = IPAddressLiteral.canonical(host) else { return "'\(target)' : invalid address.\n" }
         var server = Server(
             id: (backends[b].servers.map(\.id).max() ?? 0) + 1,
             name: parts[1],
-            address: String(target[..<colon]),
+            address: address,
             port: port,
             admin: 0x01
         )

@@ -64,11 +64,69 @@ struct RuntimeAPIClientTests {
         }
     }
 
-    @Test func aMissingSocketSaysHowToDeclareIt() async throws {
+    @Test("a socket path that does not exist: one sentence with the reason and how to declare the socket")
+    func aMissingSocketSaysHowToDeclareIt() async throws {
         let client = RuntimeAPIClient(endpoint: .unixSocket(path: "/nonexistent/discoveryd-test/admin.sock"))
         let error = await #expect(throws: RuntimeAPIError.self) { try await client.query(.showBackends) }
         #expect(error?.code == .connectionFailed)
-        #expect(error?.description.contains("stats socket /nonexistent/discoveryd-test/admin.sock level admin") == true)
+        #expect(
+            error?.description
+                == "cannot connect to the HAProxy Runtime API at /nonexistent/discoveryd-test/admin.sock: no such file "
+                + "(is HAProxy running with \"stats socket /nonexistent/discoveryd-test/admin.sock level admin\"?)"
+        )
+    }
+
+    @Test("a socket nobody listens on (HAProxy stopped, the file left behind): connection refused, in words")
+    func aDeadSocketIsRefused() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dead-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("admin.sock").path
+        try Self.leaveDeadSocket(at: path)
+
+        let client = RuntimeAPIClient(endpoint: .unixSocket(path: path))
+        let error = await #expect(throws: RuntimeAPIError.self) { try await client.query(.showBackends) }
+        #expect(error?.code == .connectionFailed)
+        #expect(
+            error?.description
+                == "cannot connect to the HAProxy Runtime API at \(path): connection refused "
+                + "(is HAProxy running with \"stats socket \(path) level admin\"?)"
+        )
+    }
+
+    @Test("nothing listening on a TCP stats socket: connection refused, in words")
+    func aClosedPortIsRefused() async throws {
+        // Bind a port, then close it: nothing listens there any more.
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(channel.localAddress?.port)
+        try await channel.close()
+
+        let client = RuntimeAPIClient(endpoint: .tcp(host: "127.0.0.1", port: port))
+        let error = await #expect(throws: RuntimeAPIError.self) { try await client.query(.showBackends) }
+        #expect(
+            error?.description
+                == "cannot connect to the HAProxy Runtime API at tcp://127.0.0.1:\(port): connection refused "
+                + "(is HAProxy running with \"stats socket ipv4@127.0.0.1:\(port) level admin\"?)"
+        )
+    }
+
+    /// A unix socket file that was bound and closed, never listened on: what a stopped HAProxy leaves behind.
+    static func leaveDeadSocket(at path: String) throws {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            let bytes = Array(path.utf8.prefix(buffer.count - 1)) + [0]
+            buffer.copyBytes(from: bytes)
+        }
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        try #require(bound == 0)
     }
 
     @Test func anArgumentThatWouldSplitTheLineIsNeverSent() async throws {

@@ -191,12 +191,16 @@ struct RuntimeAPISinkTests {
             let failure = try #require(report.failures.first)
             #expect(report.failures.map(\.target) == [Self.api])
             #expect(failure.service == ServiceKey(name: "api", port: 9090, region: "local"))
-            #expect(failure.message.contains("""
+            // One line for the log, with the fix; the configuration to add for commands (`--once`).
+            #expect(failure.message == "HAProxy has no such backend, and the Runtime API cannot create backends")
+            #expect(failure.fix?.contains("discoveryd plan") == true)
+            #expect(!failure.description.contains("\n"))
+            #expect(failure.details?.contains("""
                 backend \(Self.api)
                     mode http
                     balance roundrobin
                     server-template srv 10 127.0.0.1:80 disabled check weight 100
-                """))
+                """) == true)
             #expect(failure.description.contains("service api:9090@local"))
             #expect(Array(Self.slots(fake).prefix(2)) == ["srv1 10.0.0.1:8080", "srv2 10.0.0.2:8080"])
         }
@@ -242,6 +246,35 @@ struct RuntimeAPISinkTests {
             fake.clearLog()
             try await sink.apply(catalog, options: ApplyOptions())
             #expect(fake.writeCommands == ["enable health \(Self.web)/srv11"])
+        }
+    }
+}
+
+extension RuntimeAPISinkTests {
+    /// HAProxy 2.6 takes IPv6 in `set server … addr` and `[addr]:port` in `add server`, and shows the
+    /// address back in canonical form; a provider's other spelling must not look like a change every cycle.
+    @Test func ipv6AddressesFillAndGrowSlotsAndASecondApplyWritesNothing() async throws {
+        try await FakeRuntimeAPIServer.withServer([.init(name: Self.web, weight: 100)]) { fake in
+            let sink = Self.sink(fake)
+            let instances = (1...11).map { (id: String(format: "web-%02d", $0), address: "fd00::\($0)") }
+            let grouped = ServiceGrouper().group(
+                instances.map {
+                    Instance(
+                        id: InstanceID($0.id), address: $0.address.uppercased().replacingOccurrences(of: "::", with: ":0:0::"),
+                        region: "local", tags: ["HAProxy:Service:Name": "web", "HAProxy:Service:Port": "8080"],
+                        sourceKind: "test"
+                    )
+                }
+            )
+            let report = try await sink.apply(grouped.catalog, options: ApplyOptions(fullResync: true))
+            #expect(report.failures.isEmpty)
+            #expect(Self.slots(fake).first == "srv1 fd00::1:8080")
+            #expect(Self.slots(fake).contains("srv11 fd00::11:8080"), "grown with add server [fd00::11]:8080")
+            #expect(fake.writeCommands.contains { $0.contains("addr fd00::1 port 8080") })
+            fake.clearLog()
+            let second = try await sink.apply(grouped.catalog, options: ApplyOptions())
+            #expect(second.isNoOp, "the canonical address equals what HAProxy shows back")
+            #expect(fake.writeCommands.isEmpty)
         }
     }
 }

@@ -27,4 +27,13 @@ struct IPAddressLiteralTests {
         #expect(IPAddressLiteral.isIPv6("fd00::4"))
         #expect(!IPAddressLiteral.isIPv4("fd00::4"))
     }
+
+    @Test("canonical spells a literal as HAProxy shows it back, and refuses what is not one")
+    func canonical() {
+        #expect(IPAddressLiteral.canonical("FD00:0:0::4") == "fd00::4")
+        #expect(IPAddressLiteral.canonical("0:0:0:0:0:0:0:1") == "::1")
+        #expect(IPAddressLiteral.canonical("10.0.0.4") == "10.0.0.4")
+        #expect(IPAddressLiteral.canonical("127.0.0.50\u{0} port 22") == nil)
+        #expect(IPAddressLiteral.canonical("web-1") == nil)
+    }
 }

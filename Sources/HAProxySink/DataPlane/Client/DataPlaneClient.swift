@@ -137,6 +137,25 @@ public final class DataPlaneClient: Sendable {
         try await write(.DELETE, routes.server(name, backend: backend), body: nil, target: target)
     }
 
+    // MARK: Runtime state
+
+    /// The administrative state (`ready`, `maint`, `drain`) HAProxy has for each server of `backend` now,
+    /// by server name. Runtime state, not configuration: it is lost when HAProxy reloads.
+    public func runtimeAdminStates(inBackend backend: String) async throws -> [String: String] {
+        let response = try await send(.GET, routes.runtimeServers(backend: backend))
+        var states: [String: String] = [:]
+        for item in try response.json().arrayValue ?? [] {
+            if let name = item["name"]?.stringValue, let state = item["admin_state"]?.stringValue { states[name] = state }
+        }
+        return states
+    }
+
+    /// Sets a server's administrative state at runtime (`set server … state`): no configuration change, no
+    /// version bump, no reload. `drain` lets live connections finish and sends no new ones.
+    public func setRuntimeAdminState(_ state: String, server: String, inBackend backend: String) async throws {
+        _ = try await send(.PUT, routes.runtimeServer(server, backend: backend), body: ["admin_state": .string(state)])
+    }
+
     // MARK: Transactions
 
     /// Starts a transaction on `version`; 409 if the configuration moved on since.
@@ -254,7 +273,7 @@ struct DataPlaneResponse: Sendable {
         do {
             return try JSONDecoder().decode(type, from: body)
         } catch {
-            throw malformed("cannot decode \(T.self): \(error)")
+            throw malformed("cannot decode the answer: \(readableDescription(of: error))")
         }
     }
 

@@ -89,6 +89,8 @@ public struct DataPlaneError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
+        // The transport's message is a sentence naming the request already.
+        if code == .transport { return "cannot reach the HAProxy Data Plane API: \(apiMessage)" }
         var text = "Data Plane API \(code)"
         if let status { text += " (HTTP \(status))" }
         if let request { text += " on \(request)" }

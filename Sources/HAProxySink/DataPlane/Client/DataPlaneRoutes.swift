@@ -64,6 +64,25 @@ struct DataPlaneRoutes: Sendable {
         }
     }
 
+    /// HAProxy's runtime view of the servers of `backend` (not configuration: nothing here is in haproxy.cfg).
+    func runtimeServers(backend: String) -> Route {
+        switch version {
+        case .v2: Route(path: "/services/haproxy/runtime/servers", query: [("backend", backend)])
+        case .v3: Route(path: "/services/haproxy/runtime/backends/" + Self.segment(backend) + "/servers")
+        }
+    }
+
+    func runtimeServer(_ name: String, backend: String) -> Route {
+        switch version {
+        case .v2:
+            Route(path: "/services/haproxy/runtime/servers/" + Self.segment(name), query: [("backend", backend)])
+        case .v3:
+            Route(
+                path: "/services/haproxy/runtime/backends/" + Self.segment(backend) + "/servers/" + Self.segment(name)
+            )
+        }
+    }
+
     func transaction(_ id: String) -> Route {
         Route(path: "/services/haproxy/transactions/" + Self.segment(id))
     }

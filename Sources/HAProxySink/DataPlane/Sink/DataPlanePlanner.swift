@@ -1,3 +1,4 @@
+import Foundation
 import ProviderKit
 
 /// A ``ReconcilePlan`` for the Data Plane API, plus the bodies of the backends it creates.
@@ -25,16 +26,26 @@ public struct DataPlanePlanner: Sendable {
         self.settings = settings
     }
 
+    /// - Parameters:
+    ///   - drains: per backend, the drains of the last successful apply by slot (see ``SlotDrain``).
+    ///   - runtimeDraining: per backend, the slots HAProxy has in `drain` now. The drain state is runtime
+    ///     only (`admin_state`), never in the configuration the snapshot holds, so it is laid over it here.
+    ///   - now: the time drains are judged at.
     public func plan(
         catalog: ServiceCatalog,
         snapshot: DataPlaneSnapshot,
-        previousAssignments: [String: [InstanceID: String]] = [:]
+        previousAssignments: [String: [InstanceID: String]] = [:],
+        drains: [String: [String: SlotDrain]] = [:],
+        runtimeDraining: [String: Set<String>] = [:],
+        now: Date = Date(timeIntervalSince1970: 0)
     ) -> DataPlanePlan {
-        let actual = snapshot.servers.mapValues { $0.map(DataPlaneServerFormat.state(of:)) }
+        let actual = Self.actualServers(of: snapshot, runtimeDraining: runtimeDraining)
         let shared = ReconcilePlanner(settings: settings).plan(
             catalog: catalog,
             actual: actual,
-            previousAssignments: previousAssignments
+            previousAssignments: previousAssignments,
+            drains: drains,
+            now: now
         )
 
         var backends: [BackendPlan] = []
@@ -64,6 +75,23 @@ public struct DataPlanePlanner: Sendable {
             reconcile: ReconcilePlan(backends: backends, skipped: shared.skipped, warnings: warnings),
             newBackends: newBackends
         )
+    }
+
+    /// The servers of each backend as the planner compares them: the configuration, with the slots HAProxy
+    /// has in `drain` at runtime marked draining (unless the configuration puts them in maintenance).
+    static func actualServers(
+        of snapshot: DataPlaneSnapshot,
+        runtimeDraining: [String: Set<String>]
+    ) -> [String: [ServerState]] {
+        var actual = snapshot.servers.mapValues { $0.map(DataPlaneServerFormat.state(of:)) }
+        for (backend, slots) in runtimeDraining where !slots.isEmpty {
+            guard var servers = actual[backend] else { continue }
+            for index in servers.indices where slots.contains(servers[index].name) && !servers[index].maintenance {
+                servers[index].draining = true
+            }
+            actual[backend] = servers
+        }
+        return actual
     }
 
     /// A backend named like one of discoveryd's but without the marker (typically made by the Python daemon).

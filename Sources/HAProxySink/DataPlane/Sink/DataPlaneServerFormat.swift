@@ -1,3 +1,13 @@
+extension ServerState {
+    /// The server as the configuration holds it: the drain state is runtime only (`admin_state`), so a
+    /// draining server is configured like a ready one.
+    var configured: ServerState {
+        var server = self
+        server.draining = false
+        return server
+    }
+}
+
 /// How discoveryd's servers look in the Data Plane API.
 ///
 /// Every slot, active or free, is written with the same parameters (`check enabled`, `cookie` = slot

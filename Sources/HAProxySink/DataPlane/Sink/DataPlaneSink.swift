@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ProviderKit
 import Synchronization
@@ -25,6 +26,15 @@ import Synchronization
 ///    open transaction is deleted, the error (with the API's message) is thrown, and the loop backs off.
 ///    A transaction whose commit failed is deleted as well; none is ever left open.
 ///
+/// ## Graceful drain
+/// With `haproxy.drain_seconds` above 0 a departing server is first put in `drain` through the runtime
+/// server endpoint (`PUT …/runtime/servers/{name}` with `admin_state: drain`): runtime state only, no
+/// configuration change, no version bump, no reload. When the drain ends its slot is freed with the usual
+/// runtime-capable `PUT` (`maintenance: enabled`, placeholder address); an instance that came back is made
+/// `ready` again the same way it was drained. Because the drain state is not in the configuration and a
+/// reload loses it, the sink reads HAProxy's runtime state of every backend with a drain each cycle (and of
+/// every backend after a fresh read), so a drain lost to a reload is set again.
+///
 /// Slot assignments and the snapshot are a cache, updated only after HAProxy accepted the writes, so a
 /// failed change is planned again in full next cycle and a fresh sink converges to the same result.
 public actor DataPlaneSink: PlanningSink {
@@ -39,6 +49,10 @@ public actor DataPlaneSink: PlanningSink {
     private let logger: Logger
     private var snapshot: DataPlaneSnapshot?
     private var assignments: [String: [InstanceID: String]] = [:]
+    /// The drains of the last successful apply, by backend and slot: a cache like `assignments`.
+    var drains: [String: [String: SlotDrain]] = [:]
+    /// The time drains are judged at; tests inject theirs.
+    private let now: @Sendable () -> Date
     /// Warnings already logged; a standing condition (a foreign server in a backend) is logged once, not
     /// every cycle.
     private var planWarnings = WarnOnce<PlanWarning>()
@@ -51,8 +65,10 @@ public actor DataPlaneSink: PlanningSink {
         settings: HAProxySinkSettings,
         applyMode: DataPlaneApplyMode = .incremental,
         maxConflictRetries: Int = 3,
-        logger: Logger = Logger(label: "discoveryd.haproxy-dataplane")
+        logger: Logger = Logger(label: "discoveryd.haproxy-dataplane"),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.now = now
         self.client = client
         self.settings = settings
         self.applyMode = applyMode
@@ -70,14 +86,24 @@ public actor DataPlaneSink: PlanningSink {
     public func plan(_ catalog: ServiceCatalog) async throws -> DataPlanePlan {
         let version = try await client.configurationVersion()
         let state = try await currentState(version: version, fullResync: false)
-        return planner.plan(catalog: catalog, snapshot: state, previousAssignments: assignments)
+        return planner.plan(
+            catalog: catalog,
+            snapshot: state,
+            previousAssignments: assignments,
+            drains: drains,
+            runtimeDraining: try await runtimeDraining(in: state, everyBackend: true),
+            now: now()
+        )
     }
 
     /// The servers of every backend discoveryd manages, as the Data Plane API has them now. Writes nothing.
     public func readManagedBackends() async throws -> [String: [ServerState]] {
         let version = try await client.configurationVersion()
         let snapshot = try await DataPlaneSnapshot.read(from: client, version: version, naming: settings.naming)
-        return snapshot.servers.mapValues { $0.map(DataPlaneServerFormat.state(of:)) }
+        return DataPlanePlanner.actualServers(
+            of: snapshot,
+            runtimeDraining: try await runtimeDraining(in: snapshot, everyBackend: true)
+        )
     }
 
     /// Plans as ``apply(_:options:)`` does (parameter drift, unmarked backends), not only from server states.
@@ -138,23 +164,35 @@ public actor DataPlaneSink: PlanningSink {
         report: inout SinkReport
     ) async throws {
         var version = try await client.configurationVersion()
+        let cached = !fullResync && snapshot?.version == version
         let state = try await currentState(version: version, fullResync: fullResync)
-        var plan = planner.plan(catalog: catalog, snapshot: state, previousAssignments: assignments)
+        let planTime = now()
+        var plan = planner.plan(
+            catalog: catalog,
+            snapshot: state,
+            previousAssignments: assignments,
+            drains: drains,
+            runtimeDraining: try await runtimeDraining(in: state, everyBackend: !cached),
+            now: planTime
+        )
+        report.revisitAfter = plan.reconcile.revisitAfter(now: planTime)
         logNewWarnings(plan.reconcile.warnings)
         if !excluded.isEmpty {
             plan.reconcile.backends.removeAll { excluded[$0.backendName] != nil }
             for name in excluded.keys { plan.newBackends[name] = nil }
         }
         var keptAssignments = assignments.filter { excluded[$0.key] != nil }
+        var keptDrains = drains.filter { excluded[$0.key] != nil }
         report.slots = plan.reconcile.slotUsage(includingNewBackends: true)
         guard !plan.isNoOp else {
             snapshot = state
             assignments = plan.reconcile.assignments.merging(keptAssignments) { planned, _ in planned }
+            drains = plan.reconcile.drains.merging(keptDrains) { planned, _ in planned }
             return
         }
 
         logReconciling(plan)
-        let (transactional, direct) = split(plan)
+        let (transactional, direct, adminStates) = split(plan)
         if !transactional.isEmpty {
             version = try await commit(transactional, plan: plan, version: version, report: &report)
         }
@@ -163,7 +201,7 @@ public actor DataPlaneSink: PlanningSink {
             let outcome: DataPlaneWriteOutcome
             do {
                 outcome = try await client.replaceServer(
-                    DataPlaneServerFormat.server(for: change.target),
+                    DataPlaneServerFormat.server(for: change.target.configured),
                     inBackend: backend,
                     target: .version(version)
                 )
@@ -182,16 +220,22 @@ public actor DataPlaneSink: PlanningSink {
             version = outcome.configurationVersion ?? version + 1
             record(change, in: backend, reloaded: outcome.reloaded, transactional: false, report: &report)
         }
+        // Drain and its end by a returning instance: runtime state, after the configuration is in place.
+        try await setAdminStates(adminStates, plan: plan, failedBackends: &failedDirect, report: &report)
 
         if failedDirect.isEmpty {
             snapshot = state.applying(plan, version: version)
         } else {
             // What was written is not all that was planned: re-read next cycle rather than trust the cache.
             snapshot = nil
-            for backend in failedDirect { keptAssignments[backend] = assignments[backend] }
+            for backend in failedDirect {
+                keptAssignments[backend] = assignments[backend]
+                keptDrains[backend] = drains[backend]
+            }
             plan.reconcile.backends.removeAll { failedDirect.contains($0.backendName) }
         }
         assignments = plan.reconcile.assignments.merging(keptAssignments.compactMapValues { $0 }) { planned, _ in planned }
+        drains = plan.reconcile.drains.merging(keptDrains.compactMapValues { $0 }) { planned, _ in planned }
     }
 
     /// The actual state at `version`: the cache when nobody wrote since our last write, else a fresh read.
@@ -216,10 +260,14 @@ public actor DataPlaneSink: PlanningSink {
         case server(backend: String, change: ServerChange)
     }
 
-    /// Splits the plan into what goes into the transaction and what is written directly.
-    private func split(_ plan: DataPlanePlan) -> (transactional: [Write], direct: [(String, ServerChange)]) {
+    /// Splits the plan into what goes into the transaction, what is written directly, and the drain states
+    /// set at runtime after both.
+    private func split(_ plan: DataPlanePlan) -> (
+        transactional: [Write], direct: [(String, ServerChange)], adminStates: [AdminStateWrite]
+    ) {
         var transactional: [Write] = []
         var direct: [(String, ServerChange)] = []
+        var adminStates: [AdminStateWrite] = []
         for backend in plan.reconcile.backends {
             if let fields = plan.newBackends[backend.backendName] {
                 transactional.append(.createBackend(name: backend.backendName, fields: fields))
@@ -227,6 +275,10 @@ public actor DataPlaneSink: PlanningSink {
                 continue
             }
             for change in backend.changes {
+                if let write = AdminStateWrite(change, in: backend.backendName) {
+                    adminStates.append(write)
+                    if write.stateOnly { continue }
+                }
                 if applyMode == .incremental, change.kind == .runtime, case .updateSlot = change {
                     direct.append((backend.backendName, change))
                 } else {
@@ -234,7 +286,7 @@ public actor DataPlaneSink: PlanningSink {
                 }
             }
         }
-        return (transactional, direct)
+        return (transactional, direct, adminStates)
     }
 
     /// Runs `writes` in one transaction and commits it; returns the version after the commit. Whatever
@@ -259,7 +311,7 @@ public actor DataPlaneSink: PlanningSink {
                     }
                     createdBackends.append(name)
                 case .server(let backend, let change):
-                    let server = DataPlaneServerFormat.server(for: change.target)
+                    let server = DataPlaneServerFormat.server(for: change.target.configured)
                     try await BackendWriteFailure.attributing(to: backend, plan: plan) {
                         switch change {
                         case .addSlot:
@@ -324,7 +376,7 @@ public actor DataPlaneSink: PlanningSink {
         }
     }
 
-    private func record(
+    func record(
         _ change: ServerChange,
         in backend: String,
         reloaded: Bool,
@@ -334,6 +386,7 @@ public actor DataPlaneSink: PlanningSink {
         report.serversChanged += 1
         if transactional { report.structuralChanges += 1 } else { report.runtimeChanges += 1 }
         if reloaded { report.reloads += 1 }
+        report.count(change)
         report.changes.append("\(backend): \(change)")
     }
 }

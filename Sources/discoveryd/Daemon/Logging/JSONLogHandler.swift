@@ -17,6 +17,7 @@ import Logging
 /// - Every metadata entry as a top-level field with a snake_case name (`transaction-id` becomes
 ///   `transaction_id`); integers, decimals and booleans stay JSON numbers and booleans, durations become
 ///   seconds. A metadata key that would overwrite one of the fields above is written with an `extra_` prefix.
+///   A `duration` (a cycle's) is written as the Python daemon's `elapsed_seconds`, rounded to two decimals.
 /// - `exception`: the error of an error log (swift-log's `error:` or an `error` metadata entry).
 ///
 /// Keys are sorted so that lines are stable and diffable.
@@ -65,6 +66,10 @@ public struct JSONLogHandler: LogHandler {
             object["exception"] = Self.jsonValue(error)
         }
         for (key, value) in merged {
+            if key == "duration", case .stringConvertible(let convertible) = value, let duration = convertible as? Duration {
+                object["elapsed_seconds"] = Self.pythonElapsedSeconds(duration)
+                continue
+            }
             var field = Self.snakeCase(key)
             if Self.reservedFields.contains(field) { field = "extra_" + field }
             object[field] = Self.jsonValue(value)
@@ -80,6 +85,12 @@ public struct JSONLogHandler: LogHandler {
         else { return }
         line.append(0x0A)
         write(line)
+    }
+
+    /// A cycle's `duration` as the Python daemon logs it: `elapsed_seconds`, rounded to two decimals.
+    static func pythonElapsedSeconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return ((Double(seconds) + Double(attoseconds) / 1e18) * 100).rounded() / 100
     }
 
     /// Python's level names.
@@ -137,23 +148,9 @@ public struct JSONLogHandler: LogHandler {
     /// `2026-12-01T14:18:20.123456+00:00`: what Python's `datetime.isoformat()` writes for a UTC time (without
     /// the fraction when it is zero).
     public static func timestamp(_ date: Date) -> String {
-        let interval = date.timeIntervalSince1970
-        var seconds = time_t(interval.rounded(.down))
-        var microseconds = Int(((interval - interval.rounded(.down)) * 1_000_000).rounded())
-        if microseconds == 1_000_000 {
-            seconds += 1
-            microseconds = 0
-        }
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func padded(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        let date = "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))"
-        let time = "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2))"
+        let (dateTime, microseconds) = UTCTimestamp.components(date, fractionDigits: 6, rounding: .toNearestOrAwayFromZero)
         // Like isoformat(), the fraction is left out when it is zero.
-        let fraction = microseconds == 0 ? "" : ".\(padded(Int32(microseconds), 6))"
-        return "\(date)T\(time)\(fraction)+00:00"
+        let fraction = microseconds == 0 ? "" : ".\(UTCTimestamp.padded(microseconds, 6))"
+        return "\(dateTime)\(fraction)+00:00"
     }
 }

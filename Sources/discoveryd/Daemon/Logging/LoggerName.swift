@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ProviderKit
 
@@ -23,6 +24,17 @@ public enum LoggerName {
     /// The label of a component's logger.
     public static func label(forComponent component: String) -> String {
         pythonModules[component] ?? "discoveryd.\(component)"
+    }
+
+    /// The short name the text format shows for a logger: the component with dots (`daemon`, `static`,
+    /// `haproxy.runtime`, `haproxy.dataplane`), `discoveryd` for the command line. The JSON format keeps the
+    /// label, which for components with a Python counterpart is that module's logger name.
+    public static func textName(forLabel label: String) -> String {
+        if label == commandLine { return "discoveryd" }
+        let component =
+            pythonModules.first { $0.value == label }?.key
+            ?? (label.hasPrefix("discoveryd.") ? String(label.dropFirst("discoveryd.".count)) : label)
+        return component.replacingOccurrences(of: "-", with: ".")
     }
 
     /// A wiring context whose components log under their labels through the process-wide logging system.

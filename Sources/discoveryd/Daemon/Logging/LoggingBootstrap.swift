@@ -9,7 +9,7 @@ public enum LoggingBootstrap {
         var handler: any LogHandler
         switch section.format {
         case .text:
-            handler = EscapingTextLogHandler(label: label)
+            handler = TextLogHandler(label: label)
         case .json:
             handler = JSONLogHandler(label: label)
         }

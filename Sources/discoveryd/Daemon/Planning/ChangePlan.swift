@@ -12,27 +12,46 @@ public struct ChangePlan: Sendable {
     /// One line above the table: what the plan is based on, and how many instances were left out and why
     /// (`7 instances from 1 provider: 5 served, 1 stopped, 1 untagged; 2 services`).
     public var header: String {
-        let providers = snapshot.instancesByProvider.count
-        let target = offline ? (plan.offlineTarget ?? "an empty HAProxy (offline)") : "HAProxy's current backends"
-        let services = snapshot.catalog.services.count
-        return "plan against \(target): \(snapshot.instances.count) instances from \(providers) "
-            + "provider\(providers == 1 ? "" : "s"): \(Self.breakdown(snapshot)); "
-            + "\(services) service\(services == 1 ? "" : "s")"
+        let discovery = basis.discovery
+        let breakdown = (["\(discovery.served) served"] + discovery.leftOut.map { "\($0.count) \($0.reason)" })
+            .joined(separator: ", ")
+        return "plan against \(basis.target): \(discovery.instances) instances from \(discovery.providers) "
+            + "provider\(discovery.providers == 1 ? "" : "s"): \(breakdown); "
+            + "\(discovery.services) service\(discovery.services == 1 ? "" : "s")"
     }
 
-    /// `5 served, 1 stopped, 1 malformed tag`: the served count first, then each reason in the order met.
-    static func breakdown(_ snapshot: DiscoverySnapshot) -> String {
-        var reasons: [(String, Int)] = []
+    /// The plan as one JSON document (`plan --format json`): the sink's plan with the basis keys.
+    public func json() throws -> String {
+        try plan.json(basis: basis)
+    }
+
+    /// What the plan was made from and against, for the header and the JSON document.
+    public var basis: PlanBasis {
+        PlanBasis(
+            target: offline ? (plan.offlineTarget ?? "an empty HAProxy (offline)") : "HAProxy's current backends",
+            offline: offline,
+            discovery: PlanBasis.Discovery(
+                instances: snapshot.instances.count,
+                providers: snapshot.instancesByProvider.count,
+                served: snapshot.instances.count - snapshot.grouping.skipped.count,
+                services: snapshot.catalog.services.count,
+                leftOut: Self.leftOut(snapshot)
+            )
+        )
+    }
+
+    /// The instances left out, one entry per reason in the order met.
+    static func leftOut(_ snapshot: DiscoverySnapshot) -> [PlanBasis.LeftOut] {
+        var reasons: [PlanBasis.LeftOut] = []
         for skipped in snapshot.grouping.skipped {
             let reason = shortReason(skipped.reason)
-            if let index = reasons.firstIndex(where: { $0.0 == reason }) {
-                reasons[index].1 += 1
+            if let index = reasons.firstIndex(where: { $0.reason == reason }) {
+                reasons[index].count += 1
             } else {
-                reasons.append((reason, 1))
+                reasons.append(PlanBasis.LeftOut(reason: reason, count: 1))
             }
         }
-        let served = snapshot.instances.count - snapshot.grouping.skipped.count
-        return (["\(served) served"] + reasons.map { "\($0.1) \($0.0)" }).joined(separator: ", ")
+        return reasons
     }
 
     private static func shortReason(_ reason: SkippedInstance.Reason) -> String {

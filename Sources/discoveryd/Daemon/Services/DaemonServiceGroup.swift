@@ -30,7 +30,7 @@ extension DaemonAssembly {
                 services: (operations?.servicesBeforeLoop ?? []) + [loop, hangup]
                     + (operations?.servicesAfterLoop ?? []),
                 gracefulShutdownSignals: gracefulShutdownSignals,
-                logger: logger
+                logger: context.logger(for: "lifecycle")
             )
         )
     }

@@ -23,3 +23,8 @@ public struct HangupResyncService<Signals: AsyncSequence & Sendable>: Service wh
         }
     }
 }
+
+extension HangupResyncService: CustomStringConvertible {
+    /// The name the service group logs for it (`sl-service`), instead of a dump of its generic type.
+    public var description: String { "SIGHUP listener" }
+}

@@ -67,7 +67,8 @@ public struct DaemonAssembly: Sendable {
             grouper: grouper,
             policy: pollingPolicy,
             drainGuard: drainGuard,
-            logger: context.logger(for: "daemon")
+            logger: context.logger(for: "daemon"),
+            sinkLogger: context.logger(for: sink.name)
         )
     }
 }
