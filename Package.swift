@@ -221,12 +221,15 @@ let package = Package(
             name: "DiscoverydTesting",
             swiftSettings: swiftSettings
         ),
-        // `swift package benchmark`: group + plan at scale (Benchmarks/GroupAndPlan, thresholds in Thresholds/).
+        // `swift package benchmark`: group + plan at scale and a long loop's memory (Benchmarks/GroupAndPlan, thresholds in
+        // Thresholds/).
         .executableTarget(
             name: "GroupAndPlan",
             dependencies: [
                 "ProviderKit",
                 "HAProxySink",
+                "StaticFileProvider",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/GroupAndPlan",

@@ -1,7 +1,7 @@
 // The pure part of a discovery cycle at scale: grouping instances into services and planning HAProxy backends,
 // first against an empty HAProxy (everything new) and then against the result of that plan (the steady state,
-// a no-op). Run with `swift package benchmark` (release build); thresholds with
-// `swift package benchmark thresholds check`.
+// a no-op); and a long loop's memory. Run with `swift package benchmark` (release build); check the targets with
+// `swift package benchmark thresholds check` (Thresholds/*.p90.json hold them).
 
 import Benchmark
 import HAProxySink
@@ -14,17 +14,13 @@ let benchmarks: @Sendable () -> Void = {
         timeUnits: .milliseconds,
         warmupIterations: smoke ? 0 : 1,
         maxDuration: .seconds(smoke ? 1 : 10),
-        maxIterations: smoke ? 1 : 15
+        maxIterations: smoke ? 1 : 15,
+        thresholds: targetTolerances
     )
 
     /// Group + first plan, the instances made outside the measurement (a provider hands them over).
-    func groupAndFirstPlan(_ fleet: SyntheticFleet, thresholds: [BenchmarkMetric: BenchmarkThresholds]) {
-        var configuration = Benchmark.defaultConfiguration
-        configuration.thresholds = thresholds
-        Benchmark(
-            "Group + first plan: \(fleet.instances) instances into \(fleet.services) backends",
-            configuration: configuration
-        ) { benchmark, instances in
+    func groupAndFirstPlan(_ fleet: SyntheticFleet) {
+        Benchmark("group-and-first-plan-\(fleet.instances)-into-\(fleet.services)") { benchmark, instances in
             let planner = ReconcilePlanner(settings: HAProxySinkSettings())
             for _ in benchmark.scaledIterations {
                 let grouping = ServiceGrouper().group(instances)
@@ -37,17 +33,12 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    groupAndFirstPlan(SyntheticFleet(instances: 100_000, services: 1_000), thresholds: absoluteTolerances)
-    groupAndFirstPlan(SyntheticFleet(instances: 10_000, services: 1_000), thresholds: absoluteTolerances)
-    groupAndFirstPlan(SyntheticFleet(instances: 100_000, services: 10), thresholds: absoluteTolerances)
+    groupAndFirstPlan(SyntheticFleet(instances: 100_000, services: 1_000))
+    groupAndFirstPlan(SyntheticFleet(instances: 10_000, services: 1_000))
+    groupAndFirstPlan(SyntheticFleet(instances: 100_000, services: 10))
 
     let steady = SyntheticFleet(instances: 100_000, services: 1_000)
-    var noOpConfiguration = Benchmark.defaultConfiguration
-    noOpConfiguration.thresholds = absoluteTolerances
-    Benchmark(
-        "No-op plan: \(steady.instances) instances in \(steady.services) backends",
-        configuration: noOpConfiguration
-    ) { benchmark, applied in
+    Benchmark("no-op-plan-\(steady.instances)-in-\(steady.services)") { benchmark, applied in
         let planner = ReconcilePlanner(settings: HAProxySinkSettings())
         for _ in benchmark.scaledIterations {
             let plan = planner.plan(catalog: applied.catalog, actual: applied.actual, previousAssignments: applied.assignments)
@@ -57,13 +48,16 @@ let benchmarks: @Sendable () -> Void = {
     } setup: {
         steady.appliedState(planner: ReconcilePlanner(settings: HAProxySinkSettings()))
     }
+
+    steadyMemoryBenchmark(cycles: smoke ? 20 : 1_000, instances: 1_000)
 }
 
-/// How far a run may exceed the committed thresholds (Thresholds/*.p90.json, which hold the targets)
-/// before `thresholds check` fails: none, since the files hold the targets themselves.
-var absoluteTolerances: [BenchmarkMetric: BenchmarkThresholds] {
+/// How far a run's p90 may exceed the committed thresholds (Thresholds/*.p90.json, which hold the targets)
+/// before `thresholds check` reports it as worse: a clear margin, so that noise on a shared machine does not fail
+/// it. A run that beats every threshold by more than the margin is reported as better, which is a pass.
+var targetTolerances: [BenchmarkMetric: BenchmarkThresholds] {
     [
-        .wallClock: .init(absolute: [.p90: 0]),
-        .peakMemoryResident: .init(absolute: [.p90: 0]),
+        .wallClock: .init(relative: [.p90: 20]),
+        .peakMemoryResident: .init(relative: [.p90: 10]),
     ]
 }

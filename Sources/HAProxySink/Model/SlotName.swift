@@ -38,13 +38,18 @@ public enum SlotName {
     }
 
     private static func index(ofUTF8 bytes: some Collection<UInt8>) -> Int? {
-        guard bytes.count >= 4, bytes.count <= 10, bytes.starts(with: "srv".utf8) else { return nil }
-        let digits = bytes.dropFirst(3)
-        guard let first = digits.first, first >= UInt8(ascii: "1"), first <= UInt8(ascii: "9") else { return nil }
+        guard bytes.count >= 4, bytes.count <= 10 else { return nil }
         var value = 0
-        for byte in digits {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        for (offset, byte) in bytes.enumerated() {
+            switch offset {
+            case 0: guard byte == UInt8(ascii: "s") else { return nil }
+            case 1: guard byte == UInt8(ascii: "r") else { return nil }
+            case 2: guard byte == UInt8(ascii: "v") else { return nil }
+            default:
+                // Digits only, and no leading zero.
+                guard byte >= UInt8(ascii: offset == 3 ? "1" : "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
         }
         return value <= maximumIndex ? value : nil
     }

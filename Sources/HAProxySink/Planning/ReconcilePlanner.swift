@@ -41,6 +41,8 @@ public struct ReconcilePlanner: Sendable {
         var warnings: [PlanWarning] = []
         var owners: [String: ServiceKey] = [:]
         owners.reserveCapacity(catalog.services.count)
+        let serverSettings = settings.serverSettings
+        let slotPolicy = settings.slotPolicy
 
         for service in catalog.sorted {
             let backendName: String
@@ -71,14 +73,13 @@ public struct ReconcilePlanner: Sendable {
             var backendWarnings: [PlanWarning] = []
             var desired: [DesiredServer] = []
             desired.reserveCapacity(service.endpoints.count)
-            for endpoint in service.endpoints {
-                desired.append(
-                    settings.serverSettings.desiredServer(
-                        for: endpoint,
-                        backend: backendName,
-                        warnings: &backendWarnings
+            // Read each endpoint in place: copying it out of the array would retain and release its id and tags.
+            service.endpoints.withUnsafeBufferPointer { endpoints in
+                for index in endpoints.indices {
+                    desired.append(
+                        serverSettings.desiredServer(for: endpoints[index], backend: backendName, warnings: &backendWarnings)
                     )
-                )
+                }
             }
             var plan = SlotPlanner(
                 backendName: backendName,
@@ -86,8 +87,8 @@ public struct ReconcilePlanner: Sendable {
                 actualServers: actual[backendName],
                 desired: desired,
                 previousAssignments: previousAssignments[backendName] ?? [:],
-                slotPolicy: settings.slotPolicy,
-                placeholderWeight: settings.serverSettings.weight,
+                slotPolicy: slotPolicy,
+                placeholderWeight: serverSettings.weight,
                 drain: drainInput(backendName)
             ).plan()
             plan.warnings = backendWarnings + plan.warnings

@@ -88,23 +88,41 @@ public struct SlotPlanner: Sendable {
     }
 
     /// The plan for `servers`, or `nil` if an instance id occurs twice.
+    ///
+    /// Runs for every backend on every cycle, so it works on integer tables (slot → position of the actual
+    /// server, slot → position of the desired one) and reads servers in place rather than copying them around.
     private func place(_ servers: [DesiredServer], warnings: [PlanWarning]) -> BackendPlan? {
-        var warnings = warnings
-
-        // Actual slots by index; index 0 unused.
-        var unmanaged: [ServerState] = []
-        var indexedActual: [(index: Int, server: ServerState)] = []
-        var currentCapacity = 0
-        for server in actualServers ?? [] {
-            if let index = SlotName.index(of: server.name) {
-                indexedActual.append((index, server))
-                currentCapacity = max(currentCapacity, index)
-            } else {
-                unmanaged.append(server)
+        let actualServers = self.actualServers ?? []
+        return actualServers.withUnsafeBufferPointer { actualServers in
+            servers.withUnsafeBufferPointer { servers in
+                place(servers, actualServers: actualServers, warnings: warnings)
             }
         }
-        var actual = [ServerState?](repeating: nil, count: currentCapacity + 1)
-        for (index, server) in indexedActual { actual[index] = server }
+    }
+
+    private func place(
+        _ servers: UnsafeBufferPointer<DesiredServer>,
+        actualServers: UnsafeBufferPointer<ServerState>,
+        warnings: [PlanWarning]
+    ) -> BackendPlan? {
+        var warnings = warnings
+
+        // Actual slots by index (index 0 unused): the position of the slot's server in `actualServers`, or -1.
+        var unmanaged: [ServerState] = []
+        var currentCapacity = 0
+        var slotIndexOf = [Int](repeating: 0, count: actualServers.count)
+        for position in actualServers.indices {
+            if let index = SlotName.index(of: actualServers[position].name) {
+                slotIndexOf[position] = index
+                currentCapacity = max(currentCapacity, index)
+            } else {
+                unmanaged.append(actualServers[position])
+            }
+        }
+        var actualAt = [Int](repeating: -1, count: currentCapacity + 1)
+        for position in actualServers.indices where slotIndexOf[position] > 0 {
+            actualAt[slotIndexOf[position]] = position
+        }
         if !unmanaged.isEmpty {
             warnings.append(
                 PlanWarning(
@@ -119,6 +137,7 @@ public struct SlotPlanner: Sendable {
         let roomy = max(currentCapacity, slotPolicy.capacity(forActive: servers.count))
         var occupant = [Int](repeating: -1, count: roomy + 1)
         var slotOf = [Int](repeating: 0, count: servers.count)
+        var unplaced = servers.count
 
         // 1. Previous assignments, while the slot still exists.
         var keptPreviousSlot = 0
@@ -126,16 +145,23 @@ public struct SlotPlanner: Sendable {
             for position in servers.indices {
                 guard let name = previousAssignments[servers[position].instanceID],
                     let index = SlotName.index(of: name),
-                    index <= currentCapacity, actual[index] != nil, occupant[index] < 0
+                    index <= currentCapacity, actualAt[index] >= 0, occupant[index] < 0
                 else { continue }
                 occupant[index] = position
                 slotOf[position] = index
                 keptPreviousSlot += 1
             }
+            unplaced -= keptPreviousSlot
+        }
+
+        // The drain rules (SlotDrain.swift) read the slots as optional servers; built only when drains matter.
+        var slots: [ServerState?] {
+            actualAt.map { $0 >= 0 ? actualServers[$0] : nil }
         }
 
         // 1b. An instance that comes back while its slot drains takes that slot again.
-        if !drain.drains.isEmpty, slotOf.contains(0) {
+        if !drain.drains.isEmpty, unplaced > 0 {
+            let actual = slots
             var drainedBy: [InstanceID: String] = [:]
             for record in drain.drains.values { if let id = record.instanceID { drainedBy[id] = record.slot } }
             for position in servers.indices where slotOf[position] == 0 {
@@ -144,23 +170,30 @@ public struct SlotPlanner: Sendable {
                 else { continue }
                 occupant[index] = position
                 slotOf[position] = index
+                unplaced -= 1
             }
         }
 
         // 2. Address and port among live actual servers: rebuilds the assignments after a restart.
-        if slotOf.contains(0) {
+        if unplaced > 0, currentCapacity > 0 {
             var liveSlots: [AddressKey: [Int]] = [:]
-            for index in stride(from: currentCapacity, through: 1, by: -1) {
-                guard let server = actual[index], !server.maintenance, occupant[index] < 0 else { continue }
-                liveSlots[AddressKey(address: server.address, port: server.port), default: []].append(index)
+            var index = currentCapacity
+            while index >= 1 {
+                let at = actualAt[index]
+                if at >= 0, !actualServers[at].maintenance, occupant[index] < 0 {
+                    let server = actualServers[at]
+                    liveSlots[AddressKey(address: server.address, port: server.port), default: []].append(index)
+                }
+                index -= 1
             }
             if !liveSlots.isEmpty {
-                for (position, server) in servers.enumerated() where slotOf[position] == 0 {
-                    let key = AddressKey(address: server.address, port: server.port)
+                for position in servers.indices where slotOf[position] == 0 {
+                    let key = AddressKey(address: servers[position].address, port: servers[position].port)
                     // Lists are in descending order, so popLast takes the lowest slot.
                     guard let index = liveSlots[key]?.popLast() else { continue }
                     occupant[index] = position
                     slotOf[position] = index
+                    unplaced -= 1
                 }
             }
         }
@@ -170,7 +203,7 @@ public struct SlotPlanner: Sendable {
         if !drain.isInert {
             drains = DrainDecisions(
                 input: drain,
-                actual: actual,
+                actual: slots,
                 isClaimed: { occupant[$0] >= 0 },
                 previousOccupant: { name in previousAssignments.first { $0.value == name }?.key }
             )
@@ -180,16 +213,18 @@ public struct SlotPlanner: Sendable {
         }
 
         // 3. Lowest free slot.
-        var nextFree = 1
-        for position in servers.indices where slotOf[position] == 0 {
-            while occupant[nextFree] != -1 { nextFree += 1 }
-            occupant[nextFree] = position
-            slotOf[position] = nextFree
+        if unplaced > 0 {
+            var nextFree = 1
+            for position in servers.indices where slotOf[position] == 0 {
+                while occupant[nextFree] != -1 { nextFree += 1 }
+                occupant[nextFree] = position
+                slotOf[position] = nextFree
+            }
         }
 
         let highestOccupied = max(slotOf.max() ?? 0, drains.draining.keys.max() ?? 0)
         let capacity =
-            actualServers == nil
+            self.actualServers == nil
             ? max(slotPolicy.capacity(forActive: servers.count), highestOccupied)
             : slotPolicy.resizedCapacity(
                 current: currentCapacity,
@@ -202,31 +237,39 @@ public struct SlotPlanner: Sendable {
         planned.reserveCapacity(capacity)
         var changes: [ServerChange] = []
         var missingSlots: [String] = []
-        for index in 1...capacity {
-            let existing = index <= currentCapacity ? actual[index] : nil
-            let name = existing?.name ?? SlotName.name(forIndex: index)
+        var index = 1
+        while index <= capacity {
+            let at = index <= currentCapacity ? actualAt[index] : -1
             let position = index < occupant.count ? occupant[index] : -1
-            let target: ServerState =
-                if position >= 0 {
-                    servers[position].server(named: name)
-                } else if position == Self.drainingSlot, let existing, let record = drains.draining[index] {
-                    record.server(from: existing)
-                } else {
-                    ServerState.placeholder(name: name, weight: placeholderWeight)
-                }
-            planned.append(target)
-            if let existing {
+            if at >= 0 {
+                let existing = actualServers[at]
+                let target: ServerState =
+                    if position >= 0 {
+                        servers[position].server(named: existing.name)
+                    } else if position == Self.drainingSlot, let record = drains.draining[index] {
+                        record.server(from: existing)
+                    } else {
+                        ServerState.placeholder(name: existing.name, weight: placeholderWeight)
+                    }
                 if existing != target {
                     changes.append(.updateSlot(from: existing, to: target, fields: target.differences(from: existing)))
                 }
+                planned.append(target)
             } else {
+                let name = SlotName.name(forIndex: index)
+                let target =
+                    position >= 0
+                    ? servers[position].server(named: name)
+                    : ServerState.placeholder(name: name, weight: placeholderWeight)
                 if index <= currentCapacity { missingSlots.append(name) }
                 changes.append(.addSlot(target))
+                planned.append(target)
             }
+            index += 1
         }
         if capacity < currentCapacity {
-            for index in (capacity + 1)...currentCapacity {
-                if let server = actual[index] { changes.append(.removeSlot(server)) }
+            for index in (capacity + 1)...currentCapacity where actualAt[index] >= 0 {
+                changes.append(.removeSlot(actualServers[actualAt[index]]))
             }
         }
         if !missingSlots.isEmpty {
@@ -261,7 +304,7 @@ public struct SlotPlanner: Sendable {
             assignments: assignments,
             unmanagedServers: unmanaged,
             warnings: warnings,
-            isNewBackend: actualServers == nil,
+            isNewBackend: self.actualServers == nil,
             isRetired: isRetired,
             drains: drains.draining.keys.sorted().compactMap { drains.draining[$0] },
             expiredDrains: drains.expired.sorted { (SlotName.index(of: $0.slot) ?? 0) < (SlotName.index(of: $1.slot) ?? 0) }

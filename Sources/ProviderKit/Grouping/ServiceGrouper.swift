@@ -21,37 +21,87 @@ public struct ServiceGrouper: Sendable {
     }
 
     private func group(buffer instances: UnsafeBufferPointer<Instance>) -> GroupingResult {
-        var endpointsByKey: [ServiceKey: [Endpoint]] = [:]
+        // Pass 1: where each instance goes, as a small integer (its service's number), its port and its canonical
+        // address. Each service key is hashed once per instance; nothing else is copied yet.
+        var serviceNumbers: [ServiceKey: Int32] = [:]
+        var keys: [ServiceKey] = []
+        var serviceOf = [Int32](repeating: -1, count: instances.count)
+        var portOf = [Int32](repeating: 0, count: instances.count)
+        var addressOf = [String](repeating: "", count: instances.count)
         var skipped: [SkippedInstance] = []
         var adjusted: [SkippedInstance] = []
         for index in instances.indices {
             switch placement(of: instances[index]) {
-            case .endpoint(let key, let endpoint, let adjustment):
-                endpointsByKey[key, default: []].append(endpoint)
+            case .endpoint(let key, let port, let address, let adjustment):
+                if let number = serviceNumbers[key] {
+                    serviceOf[index] = number
+                } else {
+                    let number = Int32(keys.count)
+                    serviceNumbers[key] = number
+                    keys.append(key)
+                    serviceOf[index] = number
+                }
+                portOf[index] = Int32(port)
+                addressOf[index] = address
                 if let adjustment { adjusted.append(SkippedInstance(instances[index], reason: adjustment)) }
             case .skipped(let reason):
                 skipped.append(SkippedInstance(instances[index], reason: reason))
             }
         }
 
-        // Sorting each service's endpoints in place (the arrays are uniquely referenced once the dictionary is
-        // emptied) also puts an id reported twice side by side, so duplicates cost no hashing of long ids.
-        var groups = Array(endpointsByKey)
-        endpointsByKey = [:]
-        var services: [DiscoveredService] = []
-        services.reserveCapacity(groups.count)
-        for position in groups.indices {
-            // The sort is stable: of an id reported twice, the first report stays.
-            groups[position].value.sort { $0.instanceID < $1.instanceID }
-            Self.removeDuplicateIDs(from: &groups[position].value, into: &skipped)
-            services.append(DiscoveredService(key: groups[position].key, sortedEndpoints: groups[position].value))
+        // Pass 2: instance numbers bucketed by service (a counting sort, keeping the input order within each).
+        var bucketStart = [Int](repeating: 0, count: keys.count + 1)
+        for service in serviceOf where service >= 0 { bucketStart[Int(service) + 1] += 1 }
+        for service in keys.indices { bucketStart[service + 1] += bucketStart[service] }
+        var order = [Int32](repeating: 0, count: bucketStart[keys.count])
+        var nextFree = bucketStart
+        for index in instances.indices where serviceOf[index] >= 0 {
+            let service = Int(serviceOf[index])
+            order[nextFree[service]] = Int32(index)
+            nextFree[service] += 1
         }
-        return GroupingResult(catalog: ServiceCatalog(services), skipped: skipped, adjusted: adjusted)
+
+        // Pass 3: per service, the instance numbers sorted by id (sorting 4-byte numbers rather than moving
+        // whole endpoints), then each endpoint built once into an array of exactly the right size.
+        var services: [ServiceKey: DiscoveredService] = [:]
+        services.reserveCapacity(keys.count)
+        order.withUnsafeMutableBufferPointer { order in
+            for service in keys.indices {
+                var members = UnsafeMutableBufferPointer(rebasing: order[bucketStart[service]..<bucketStart[service + 1]])
+                // The sort is stable, and the numbers are in input order: of an id reported twice, the first
+                // report stays. Sorting also puts the duplicates side by side, so finding them hashes nothing.
+                members.sort { instances[Int($0)].id.rawValue < instances[Int($1)].id.rawValue }
+                var endpoints: [Endpoint] = []
+                endpoints.reserveCapacity(members.count)
+                var previous = -1
+                for member in members {
+                    let index = Int(member)
+                    if previous >= 0, instances[previous].id.rawValue == instances[index].id.rawValue {
+                        skipped.append(SkippedInstance(instances[index], reason: .duplicateID))
+                        continue
+                    }
+                    previous = index
+                    endpoints.append(
+                        Endpoint(
+                            instanceID: instances[index].id,
+                            instanceName: instances[index].name,
+                            address: addressOf[index],
+                            port: Int(portOf[index]),
+                            zone: instances[index].zone,
+                            tags: instances[index].tags
+                        )
+                    )
+                }
+                services[keys[service]] = DiscoveredService(key: keys[service], sortedEndpoints: endpoints)
+            }
+        }
+        return GroupingResult(catalog: ServiceCatalog(uniqueServices: services), skipped: skipped, adjusted: adjusted)
     }
 
     private enum Placement {
-        /// Placed; `adjustment` says what was corrected on the way (a bad instance port tag).
-        case endpoint(ServiceKey, Endpoint, adjustment: SkippedInstance.Reason?)
+        /// Placed in the service `key` on `port` at `address` (canonical); `adjustment` says what was corrected
+        /// on the way (a bad instance port tag).
+        case endpoint(ServiceKey, port: Int, address: String, adjustment: SkippedInstance.Reason?)
         case skipped(SkippedInstance.Reason)
     }
 
@@ -92,35 +142,10 @@ public struct ServiceGrouper: Sendable {
         }
         return .endpoint(
             ServiceKey(name: trimmedName, port: servicePort, region: instance.region),
-            Endpoint(
-                instanceID: instance.id,
-                instanceName: instance.name,
-                address: address,
-                port: port,
-                zone: instance.zone,
-                tags: instance.tags
-            ),
+            port: port,
+            address: address,
             adjustment: adjustment
         )
-    }
-
-    private static func removeDuplicateIDs(from sorted: inout [Endpoint], into skipped: inout [SkippedInstance]) {
-        guard sorted.count > 1 else { return }
-        var hasDuplicates = false
-        for index in 1..<sorted.count where sorted[index].instanceID == sorted[index - 1].instanceID {
-            hasDuplicates = true
-            break
-        }
-        guard hasDuplicates else { return }
-        var unique: [Endpoint] = [sorted[0]]
-        for endpoint in sorted.dropFirst() {
-            if endpoint.instanceID == unique[unique.count - 1].instanceID {
-                skipped.append(SkippedInstance(endpoint, reason: .duplicateID))
-            } else {
-                unique.append(endpoint)
-            }
-        }
-        sorted = unique
     }
 
     /// A TCP port from a tag value: decimal digits only (surrounding blanks allowed), 1...65535.
@@ -192,12 +217,6 @@ public struct SkippedInstance: Hashable, Sendable, CustomStringConvertible {
     public init(_ instance: Instance, reason: Reason) {
         self.instanceID = instance.id
         self.instanceName = instance.name
-        self.reason = reason
-    }
-
-    init(_ endpoint: Endpoint, reason: Reason) {
-        self.instanceID = endpoint.instanceID
-        self.instanceName = endpoint.instanceName
         self.reason = reason
     }
 

@@ -83,6 +83,11 @@ public struct ServiceCatalog: Hashable, Sendable {
         self.services = byKey
     }
 
+    /// For the grouper, whose services are keyed by their own keys already.
+    init(uniqueServices: [ServiceKey: DiscoveredService]) {
+        self.services = uniqueServices
+    }
+
     /// Services in a stable order, for output and deterministic planning.
     public var sorted: [DiscoveredService] {
         services.values.sorted { $0.key < $1.key }

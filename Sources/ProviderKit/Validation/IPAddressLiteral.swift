@@ -25,33 +25,41 @@ public enum IPAddressLiteral {
     public static func isIPv4(_ text: String) -> Bool {
         guard hasOnlyLiteralCharacters(text) else { return false }
         var storage = in_addr()
-        return inet_pton(AF_INET, text, &storage) == 1
+        // withCString, not the implicit String-to-pointer conversion, which copies a small string to the heap:
+        // the grouper checks every instance's address on every cycle.
+        return text.withCString { inet_pton(AF_INET, $0, &storage) } == 1
     }
 
     /// Whether `text` is an IPv6 literal such as `fd00::4` (no brackets, no `%zone`).
     public static func isIPv6(_ text: String) -> Bool {
         guard hasOnlyLiteralCharacters(text) else { return false }
         var storage = in6_addr()
-        return inet_pton(AF_INET6, text, &storage) == 1
+        return text.withCString { inet_pton(AF_INET6, $0, &storage) } == 1
     }
 
     /// The literal as HAProxy writes it back (`inet_ntop`): `fd00::4` for `FD00:0:0::4`, so that an address a
     /// provider spells differently never looks like a change every cycle. `nil` when `text` is not a literal.
     public static func canonical(_ text: String) -> String? {
         guard hasOnlyLiteralCharacters(text) else { return nil }
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        let written =
-            if inet_pton(AF_INET, text, &v4) == 1 {
-                inet_ntop(AF_INET, &v4, &buffer, socklen_t(buffer.count)) != nil
-            } else if inet_pton(AF_INET6, text, &v6) == 1 {
-                inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count)) != nil
-            } else {
-                false
+        // The grouper calls this for every instance on every cycle: the C string and the output buffer live on
+        // the stack, and an address already canonical (nearly all) is returned as it is.
+        return text.withCString { cText in
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(INET6_ADDRSTRLEN)) { buffer -> String? in
+                var v4 = in_addr()
+                var v6 = in6_addr()
+                let written =
+                    if inet_pton(AF_INET, cText, &v4) == 1 {
+                        inet_ntop(AF_INET, &v4, buffer.baseAddress, socklen_t(buffer.count)) != nil
+                    } else if inet_pton(AF_INET6, cText, &v6) == 1 {
+                        inet_ntop(AF_INET6, &v6, buffer.baseAddress, socklen_t(buffer.count)) != nil
+                    } else {
+                        false
+                    }
+                guard written, let base = buffer.baseAddress else { return nil }
+                let bytes = UnsafeRawBufferPointer(start: base, count: strlen(base))
+                return bytes.elementsEqual(text.utf8) ? text : String(decoding: bytes, as: UTF8.self)
             }
-        guard written else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
     }
 
     /// At most 45 bytes (the longest IPv6 text with an embedded IPv4 part), each a hex digit, `.` or `:`.
