@@ -102,10 +102,7 @@ extension DataPlaneSinkTests {
     func failedRuntimeWriteIsRetriedNextCycle(version: DataPlaneAPIVersion) async throws {
         try await withSinkHarness(version) { h in
             try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
-            let joined = Catalog()
-                .service("web", addresses(4))
-                .service("api", port: 8080, addresses(2, from: 20))
-                .service("db", port: 5432, addresses(1, from: 30))
+            let joined = Self.services(web: 4)
             h.api.inject(FakeFault(method: "PUT", pathContains: "srv4", status: nil))
 
             let error = try await #require(throws: DataPlaneError.self) {
@@ -145,10 +142,7 @@ extension DataPlaneSinkTests {
     func aRefusedRuntimeWriteBreaksOnlyItsService(version: DataPlaneAPIVersion) async throws {
         try await withSinkHarness(version) { h in
             try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
-            let joined = Catalog()
-                .service("web", addresses(4))
-                .service("api", port: 8080, addresses(3, from: 20))
-                .service("db", port: 5432, addresses(1, from: 30))
+            let joined = Self.services(web: 4, api: 3)
             // web's new instance goes to srv4; api's to srv3.
             h.api.inject(FakeFault(method: "PUT", pathContains: "srv4", status: 404, message: "no such server"))
 

@@ -48,10 +48,7 @@ extension DataPlaneSinkTests {
         try await withSinkHarness(version, runtimeAPIAvailable: false) { h in
             try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
             let before = h.api.counters
-            let joined = Catalog()
-                .service("web", addresses(4))
-                .service("api", port: 8080, addresses(2, from: 20))
-                .service("db", port: 5432, addresses(1, from: 30))
+            let joined = Self.services(web: 4)
             let report = try await h.sink.apply(joined.catalog, options: ApplyOptions())
             // Without a runtime socket the API reloads for the PUT (202 + Reload-ID); the report says so.
             #expect((h.api.counters - before).reloads == 1)
@@ -65,10 +62,7 @@ extension DataPlaneSinkTests {
         try await withSinkHarness(version, applyMode: .atomic) { h in
             try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
             let before = h.api.counters
-            let joined = Catalog()
-                .service("web", addresses(4))
-                .service("api", port: 8080, addresses(1, from: 20))
-                .service("db", port: 5432, addresses(1, from: 30))
+            let joined = Self.services(web: 4, api: 1)
             try await h.sink.apply(joined.catalog, options: ApplyOptions())
             let cost = h.api.counters - before
 

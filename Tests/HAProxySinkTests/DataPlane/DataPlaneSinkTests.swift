@@ -10,10 +10,16 @@ import Testing
 /// changes here; failures, modes and ownership in the `DataPlaneSinkTests+…` files.
 @Suite("Data Plane sink (v2 and v3)")
 struct DataPlaneSinkTests {
-    static let three = Catalog()
-        .service("web", addresses(3))
-        .service("api", port: 8080, addresses(2, from: 20))
-        .service("db", port: 5432, addresses(1, from: 30))
+    static let three = services()
+
+    /// The suite's three services: `web` (port 80) from 10.0.0.1, `api` (8080) from 10.0.0.20 and one `db`
+    /// (5432) at 10.0.0.30; tests scale `web` and `api` from the `three` baseline.
+    static func services(web: Int = 3, api: Int = 2) -> Catalog {
+        Catalog()
+            .service("web", addresses(web))
+            .service("api", port: 8080, addresses(api, from: 20))
+            .service("db", port: 5432, addresses(1, from: 30))
+    }
 
     @Test(arguments: DataPlaneAPIVersion.allCases)
     func initialSyncCreatesEverythingInOneTransaction(version: DataPlaneAPIVersion) async throws {
@@ -63,10 +69,7 @@ struct DataPlaneSinkTests {
             let serversBefore = h.servers("web")
             let writesBefore = h.api.writes.count
 
-            let joined = Catalog()
-                .service("web", addresses(4))
-                .service("api", port: 8080, addresses(2, from: 20))
-                .service("db", port: 5432, addresses(1, from: 30))
+            let joined = Self.services(web: 4)
             let report = try await h.sink.apply(joined.catalog, options: ApplyOptions())
             let cost = h.api.counters - before
 
