@@ -104,7 +104,7 @@ extension CommandLineTests {
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(result.stdout)")
-        #expect(lines.dropFirst().first == "provider static:\(directory.path)/fleet.yaml: listed 1 instances")
+        #expect(lines.dropFirst().first == "provider static:\(directory.path)/fleet.yaml: listed 1 instance")
         #expect(lines.last?.hasPrefix("sink HAProxy Runtime API: failed: ") == true)
         #expect(lines.last?.contains(socket) == true)
     }

@@ -97,7 +97,7 @@ struct CycleLogTests {
         }
         let loud = lines(harness, cycle: 1).filter { $0.level >= .info }
         #expect(loud.map(\.level) == [.error])
-        #expect(loud.first?.message.description == "Cycle failed: cannot connect to the target: connection refused; retrying")
+        #expect(loud.first?.message.description == "Cycle failed: cannot connect to the target: connection refused")
         #expect(loud.first?.metadata["consecutive_failures"]?.description == "1")
     }
 

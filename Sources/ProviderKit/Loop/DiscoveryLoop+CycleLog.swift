@@ -69,7 +69,7 @@ extension DiscoveryLoop {
         case .applied:
             logger.warning("\(message); the last good instances of the failed provider stay applied", metadata: metadata)
         case .failed:
-            logger.error("\(message); retrying", metadata: metadata)
+            logger.error("\(message)", metadata: metadata)
         case .waitingForProviders:
             metadata["waiting_for"] = .array(waitingFor.map { .string($0) })
             message += "; nothing is applied until every provider has answered once"

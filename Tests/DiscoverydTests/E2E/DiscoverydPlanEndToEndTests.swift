@@ -107,6 +107,13 @@ extension DiscoverydEndToEndTests {
             #expect(backends.first { $0["name"] as? String == "e2e-api-9090-lab" }?["status"] as? String == "missing")
             #expect(!result.stdout.contains("needs_reload"))
             #expect(try await haproxy.serverStates() == before, "plan wrote nothing to HAProxy")
+
+            let check = try await executable.run(["--validate", "--connect", "-c", both.path])
+            #expect(check.status == 1, "--validate --connect fails where plan does: \(check.stdout)")
+            let sinkLine = try #require(check.stdout.split(separator: "\n").last.map(String.init))
+            #expect(sinkLine.hasPrefix("sink HAProxy Runtime API: failed: answered, but applying"), "\(sinkLine)")
+            #expect(sinkLine.contains("discoveryd plan"))
+            #expect(try await haproxy.serverStates() == before, "--validate --connect wrote nothing to HAProxy")
         }
     }
 }

@@ -16,34 +16,51 @@ public struct ConnectionCheck {
         self.assembly = assembly
     }
 
-    /// Lists each provider's instances once, then has the sink read its target by planning an empty
-    /// catalog (planning writes nothing, by the ``ChangePlanningSink`` contract). Never throws: a failure
-    /// is a result line.
+    /// Lists each provider's instances once, then has the sink read its target by planning what it would do
+    /// for them (planning writes nothing, by the ``ChangePlanningSink`` contract): an apply that would fail
+    /// now, such as a backend HAProxy lacks, is a failed sink line, as `discoveryd plan` exits 1 for it. When a
+    /// provider failed, the sink is only read (an empty catalog). Never throws: a failure is a result line.
     public func run() async -> [Result] {
         var results: [Result] = []
+        var instances: [Instance]? = []
         do {
             for provider in try assembly.makeProviders() {
                 do {
-                    let instances = try await provider.fetchInstances()
-                    results.append(Result(subject: "provider \(provider.name)", succeeded: true, detail: "listed \(instances.count) instances"))
+                    let listed = try await provider.fetchInstances()
+                    instances?.append(contentsOf: listed)
+                    let noun = listed.count == 1 ? "instance" : "instances"
+                    results.append(Result(subject: "provider \(provider.name)", succeeded: true, detail: "listed \(listed.count) \(noun)"))
                 } catch {
+                    instances = nil
                     results.append(Result(subject: "provider \(provider.name)", succeeded: false, detail: "\(error)"))
                 }
             }
         } catch {
+            instances = nil
             results.append(Result(subject: "providers", succeeded: false, detail: "\(error)"))
         }
+        results.append(await checkSink(planning: instances.map { assembly.grouper.group($0).catalog } ?? ServiceCatalog()))
+        return results
+    }
+
+    private func checkSink(planning catalog: ServiceCatalog) async -> Result {
         let subject = "sink \(assembly.configuration.sink.name)"
         do {
             guard let sink = try assembly.makeSink() as? any ChangePlanningSink else {
-                results.append(Result(subject: subject, succeeded: true, detail: "cannot be tried read-only; skipped"))
-                return results
+                return Result(subject: subject, succeeded: true, detail: "cannot be tried read-only; skipped")
             }
-            _ = try await sink.planChanges(for: ServiceCatalog())
-            results.append(Result(subject: subject, succeeded: true, detail: "answered (read its backends, wrote nothing)"))
+            let plan = try await sink.planChanges(for: catalog)
+            if plan.applyWouldFail {
+                return Result(
+                    subject: subject,
+                    succeeded: false,
+                    detail: "answered, but applying the instances listed above would fail (read its backends, wrote "
+                        + "nothing); `discoveryd plan` shows why and what to change"
+                )
+            }
+            return Result(subject: subject, succeeded: true, detail: "answered (read its backends, wrote nothing)")
         } catch {
-            results.append(Result(subject: subject, succeeded: false, detail: "\(error)"))
+            return Result(subject: subject, succeeded: false, detail: "\(error)")
         }
-        return results
     }
 }
