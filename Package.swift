@@ -236,6 +236,14 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // `swift run -c release OnceCycle`: peak RSS and CPU of one `discoveryd --once` against the fake Azure (README
+        // "Benchmarks"); runs the release executable, not part of the test run.
+        .executableTarget(
+            name: "OnceCycle",
+            dependencies: ["AzureProviderTesting", "DataPlaneTesting", "DiscoverydTesting", "HAProxySink"],
+            path: "Benchmarks/OnceCycle",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ProviderKitTests",
             dependencies: [
