@@ -22,7 +22,10 @@ struct AzureCLISource: TokenSource {
         do {
             result = try await ProcessRunner.run(executable: executable, arguments: arguments, timeout: timeout)
         } catch {
-            throw AzureProviderError(.credentialUnavailable, "\(kind): cannot run \(executable): \(error); is the Azure CLI installed?")
+            throw AzureProviderError(
+                .credentialUnavailable,
+                "\(kind): cannot run \(executable): \(ProcessRunner.launchFailure(of: executable)); is the Azure CLI installed?"
+            )
         }
         guard result.status == 0 else {
             let reason = String(decoding: result.standardError, as: UTF8.self)
@@ -111,6 +114,18 @@ enum ProcessRunner {
         } onCancel: {
             processBox.terminate()
         }
+    }
+
+    /// Why `executable` could not be started, in words. Foundation's own error text (`Error Domain=NSCocoaErrorDomain
+    /// Code=4 …`) is not a sentence for an operator, so the file itself is examined instead.
+    static func launchFailure(of executable: String) -> String {
+        // A bare name runs through /usr/bin/env, whose "not found" is exit status 127, not a launch failure.
+        let path = executable.contains("/") ? executable : "/usr/bin/env"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such file" }
+        if isDirectory.boolValue { return "it is a directory" }
+        guard FileManager.default.isExecutableFile(atPath: path) else { return "it is not executable (permission denied)" }
+        return "it could not be started"
     }
 
     /// `Process` is thread-safe for these calls but not marked Sendable.
