@@ -51,4 +51,15 @@ public struct InstanceID: RawRepresentable, Hashable, Comparable, Sendable, Cust
     public init(stringLiteral value: String) { self.rawValue = value }
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.rawValue == rhs.rawValue }
+
+    /// Equal ids (equal as `String`s) hash alike; most ids hash a fast digest of their bytes rather than the
+    /// bytes themselves: see ``InstanceIDDigest``.
+    public func hash(into hasher: inout Hasher) {
+        if let digest = InstanceIDDigest.of(rawValue) {
+            hasher.combine(digest)
+        } else {
+            hasher.combine(rawValue)
+        }
+    }
 }
