@@ -1,9 +1,11 @@
-/// A fast 64-bit digest of an instance id's text, which ``InstanceID`` feeds to `Hasher` instead of the text.
+/// A fast 64-bit digest of an instance id's text, which ``InstanceID`` keeps and feeds to `Hasher` instead of
+/// the text.
 ///
 /// Every plan looks every instance up in the slot assignments (`[InstanceID: String]`); with 100,000 Azure ids
-/// of ~110 bytes, running SipHash over all their bytes was a quarter of a no-op plan. This digest reads the bytes
-/// eight at a time through a multiply-fold mix (as wyhash does), about five times faster, and the `Hasher` then
-/// only sees one word, still with its per-process random seed.
+/// of ~110 bytes, SipHash over all their bytes was a quarter of a no-op plan, nearly all of it waiting for the
+/// bytes to come from memory. The digest is taken once, when the id is made, reading the bytes eight at a time
+/// through a multiply-fold mix (as wyhash does); the `Hasher` then only sees one word, still with its
+/// per-process random seed.
 ///
 /// ## Why it agrees with `String`'s equality
 /// `String` compares by canonical equivalence, so two ids that differ in bytes may still be equal and must then
@@ -16,6 +18,15 @@
 /// The digest is seeded per process, so the buckets an attacker could aim at differ between runs; instance ids
 /// come from the operator's own inventory anyway, and a collision costs only a probe, never a wrong answer.
 enum InstanceIDDigest {
+    /// What an ``InstanceID`` stores when its text has no digest.
+    static let none: UInt64 = 0
+
+    /// The digest to store for `text`: never ``none`` unless the text has no digest.
+    static func stored(_ text: String) -> UInt64 {
+        guard let digest = of(text) else { return none }
+        return digest == none ? 1 : digest
+    }
+
     /// The digest of `text`, or `nil` if its normal form is not ASCII (the caller then hashes the `String`).
     static func of(_ text: String) -> UInt64? {
         let fast = text.utf8.withContiguousStorageIfAvailable { bytes in
