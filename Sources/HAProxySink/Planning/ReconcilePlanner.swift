@@ -97,8 +97,11 @@ public struct ReconcilePlanner: Sendable {
             backends.append(plan)
         }
 
-        for (backendName, servers) in actual
-        where owners[backendName] == nil && settings.naming.isManaged(backendName: backendName) {
+        // By name, so that the warnings come in the same order on every run (a dictionary's order differs
+        // between processes).
+        let retired = actual.keys.filter { owners[$0] == nil && settings.naming.isManaged(backendName: $0) }.sorted()
+        for backendName in retired {
+            let servers = actual[backendName] ?? []
             let plan = SlotPlanner(
                 backendName: backendName,
                 actualServers: servers,
