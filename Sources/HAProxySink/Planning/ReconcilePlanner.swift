@@ -71,33 +71,37 @@ public struct ReconcilePlanner: Sendable {
             owners[backendName] = service.key
 
             var backendWarnings: [PlanWarning] = []
-            var desired: [DesiredServer] = []
-            desired.reserveCapacity(service.endpoints.count)
+            var endpointSettings: [ServerSettings] = []
+            endpointSettings.reserveCapacity(service.endpoints.count)
             // Read each endpoint in place: copying it out of the array would retain and release its id and tags.
             service.endpoints.withUnsafeBufferPointer { endpoints in
                 for index in endpoints.indices {
-                    desired.append(
-                        serverSettings.desiredServer(for: endpoints[index], backend: backendName, warnings: &backendWarnings)
+                    endpointSettings.append(
+                        serverSettings.settings(for: endpoints[index], backend: backendName, warnings: &backendWarnings)
                     )
                 }
             }
+            // The slot planner reads the endpoints themselves (see `SlotPlanner.plan(endpoints:settings:)`).
             var plan = SlotPlanner(
                 backendName: backendName,
                 serviceKey: service.key,
                 actualServers: actual[backendName],
-                desired: desired,
+                desired: [],
                 previousAssignments: previousAssignments[backendName] ?? [:],
                 slotPolicy: slotPolicy,
                 placeholderWeight: serverSettings.weight,
                 drain: drainInput(backendName)
-            ).plan()
+            ).plan(endpoints: service.endpoints, settings: endpointSettings)
             plan.warnings = backendWarnings + plan.warnings
             warnings += plan.warnings
             backends.append(plan)
         }
 
-        for (backendName, servers) in actual
-        where owners[backendName] == nil && settings.naming.isManaged(backendName: backendName) {
+        // By name, so that the warnings come in the same order on every run (a dictionary's order differs
+        // between processes).
+        let retired = actual.keys.filter { owners[$0] == nil && settings.naming.isManaged(backendName: $0) }.sorted()
+        for backendName in retired {
+            let servers = actual[backendName] ?? []
             let plan = SlotPlanner(
                 backendName: backendName,
                 actualServers: servers,

@@ -40,6 +40,39 @@ public enum IPAddressLiteral {
     /// The literal as HAProxy writes it back (`inet_ntop`): `fd00::4` for `FD00:0:0::4`, so that an address a
     /// provider spells differently never looks like a change every cycle. `nil` when `text` is not a literal.
     public static func canonical(_ text: String) -> String? {
+        // Nearly every address is a dotted quad already written as `inet_ntop` writes it: say so without the
+        // C round trip (a few percent of grouping 100,000 instances). Anything else goes the long way.
+        if isCanonicalDottedQuad(text) { return text }
+        return canonicalByCLibrary(text)
+    }
+
+    /// Four decimal numbers 0...255 without leading zeros, separated by dots: exactly the texts `inet_ntop`
+    /// writes for IPv4, each of which `inet_pton` accepts and gives back unchanged.
+    static func isCanonicalDottedQuad(_ text: String) -> Bool {
+        var parts = 0
+        var value = 0
+        var digits = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if digits == 1, value == 0 { return false }  // a leading zero
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard value <= 255 else { return false }
+            case UInt8(ascii: "."):
+                guard digits > 0, parts < 3 else { return false }
+                parts += 1
+                value = 0
+                digits = 0
+            default:
+                return false
+            }
+        }
+        return parts == 3 && digits > 0
+    }
+
+    /// ``canonical(_:)`` by the C library's parser and printer.
+    static func canonicalByCLibrary(_ text: String) -> String? {
         guard hasOnlyLiteralCharacters(text) else { return nil }
         // The grouper calls this for every instance on every cycle: the C string and the output buffer live on
         // the stack, and an address already canonical (nearly all) is returned as it is.

@@ -156,4 +156,19 @@ struct ReconcilePlannerTests {
         #expect(plan.warnings.first?.backend == web)
         #expect(plan.backend(named: web)?.warnings.count == 1)
     }
+
+    @Test("warnings of retired backends come in backend-name order, the same on every run")
+    func retiredBackendsWarnInNameOrder() {
+        let names = (0..<12).map { "azure-gone\($0)-80-westeurope" }
+        var actual: [String: [ServerState]] = [:]
+        for name in names {
+            actual[name] = [ServerState(name: "foreign", address: "192.0.2.1", port: 80, weight: 1)]
+        }
+        let plan = planner.plan(catalog: ServiceCatalog(), actual: actual)
+        #expect(plan.backends.map(\.backendName) == names.sorted())
+        let warned = plan.warnings.compactMap(\.backend)
+        #expect(warned == warned.sorted())
+        #expect(Set(warned) == Set(names))
+    }
 }
+
