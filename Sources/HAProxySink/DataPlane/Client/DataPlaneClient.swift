@@ -21,12 +21,14 @@ public final class DataPlaneClient: Sendable {
     public let configuration: DataPlaneClientConfiguration
     private let transport: any HTTPTransport
     private let apiRoot: String
-    private let routes: DataPlaneRoutes
+    let routes: DataPlaneRoutes
     private let authorization: String?
     /// What must never appear in an error: the Authorization value, its base64 part, the password.
     private let secrets: [String]
     private let logger: Logger
     private let requests = Mutex(0)
+    /// Whether the server takes `full_section` (asked once, see ``supportsFullSection()``).
+    let fullSectionSupport = Mutex<Bool?>(nil)
 
     public init(configuration: DataPlaneClientConfiguration, logger: Logger = Logger(label: "discoveryd.dataplane"))
         throws
@@ -177,7 +179,7 @@ public final class DataPlaneClient: Sendable {
 
     // MARK: Plumbing
 
-    private func write(
+    func write(
         _ method: DataPlaneMethod,
         _ route: DataPlaneRoutes.Route,
         body: JSONValue?,
@@ -193,7 +195,7 @@ public final class DataPlaneClient: Sendable {
         }
     }
 
-    private func send(_ method: DataPlaneMethod, _ route: DataPlaneRoutes.Route, body: JSONValue? = nil) async throws
+    func send(_ method: DataPlaneMethod, _ route: DataPlaneRoutes.Route, body: JSONValue? = nil) async throws
         -> DataPlaneResponse
     {
         let requestName = "\(method.rawValue) \(route.path)"
