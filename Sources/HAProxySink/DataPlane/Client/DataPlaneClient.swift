@@ -207,7 +207,7 @@ public final class DataPlaneClient: Sendable {
         }
         if let body {
             request.headers.append(("Content-Type", "application/json"))
-            request.body = Array(try body.encoded())
+            request.body = JSONValueWriter.bytes(body)
         }
         requests.withLock { $0 += 1 }
         logger.trace("data plane request", metadata: ["request": "\(requestName)"])
@@ -253,7 +253,7 @@ struct DataPlaneResponse: Sendable {
 
     func json() throws -> JSONValue {
         do {
-            return try JSONValue.decode(body)
+            return try JSONValueParser.parse(body)
         } catch {
             throw malformed("the body is not JSON")
         }
@@ -299,7 +299,7 @@ struct DataPlaneResponse: Sendable {
     /// `secrets` (the Authorization header, the password) masked, control characters escaped, and capped
     /// at ``maximumErrorMessageLength`` characters. A proxy in front of the API may echo the request back.
     func error(hiding secrets: [String] = []) -> DataPlaneError {
-        let decoded = try? JSONValue.decode(body)
+        let decoded = try? JSONValueParser.parse(body)
         var message =
             decoded?["message"]?.stringValue
             ?? String(decoding: body.prefix(64 * 1024), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

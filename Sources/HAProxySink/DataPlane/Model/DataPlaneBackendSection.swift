@@ -38,11 +38,15 @@ public struct DataPlaneBackendSection: Hashable, Sendable {
         }
         let serverMap = children.removeValue(forKey: "servers")?.objectValue ?? [:]
         self.backend = DataPlaneBackend(fields: own)
-        self.servers = serverMap.map { name, value in
+        let servers = serverMap.map { name, value in
             var server = value.objectValue ?? [:]
             if server["name"] == nil { server["name"] = .string(name) }
             return DataPlaneServer(fields: server)
-        }.sorted(by: Self.slotOrder)
+        }
+        // Each server's slot index worked out once, not in every comparison.
+        self.servers = servers.map { (SlotName.index(of: $0.name) ?? Int.max, $0.name, $0) }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+            .map(\.2)
         self.otherChildren = children
     }
 
