@@ -3,8 +3,8 @@
 /// `JSONEncoder` goes through `Encodable` and boxes every value: writing one backend with its 3,000 slots was an
 /// eighth of a first sync's CPU. Whole numbers below 2^53 are written as integers (`80`, not `80.0`), other
 /// numbers in Swift's shortest round-trip form; strings escape `"`, `\` and control characters.
-enum JSONValueWriter {
-    static func bytes(_ value: JSONValue) -> [UInt8] {
+public enum JSONValueWriter {
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(1024)
         write(value, into: &output)
@@ -43,12 +43,17 @@ enum JSONValueWriter {
         }
     }
 
-    private static func writeString(_ text: String, into output: inout [UInt8]) {
+    /// `text` quoted and escaped into `output` as `JSONSerialization` writes it (which discoveryd's JSON log
+    /// lines must match byte for byte): `\"`, `\\`, `\b \f \n \r \t`, other control characters as
+    /// `\u00xx`; `/`, DEL and everything beyond ASCII as they are.
+    public static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
             case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
             case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
             case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])

@@ -1,4 +1,5 @@
 import Foundation
+import HAProxySink
 
 /// One JSON log line's values, encoded by hand: a first sync logs a line per server change (thousands), and
 /// `JSONSerialization` (boxing into `Any`, `NSNumber`, a locale-aware key sort) cost about a tenth of the
@@ -93,27 +94,7 @@ enum JSONLogLine: Sendable {
         return text.contains("e") ? nil : text
     }
 
-    /// Quotes and escapes as `JSONSerialization` does: `\"`, `\\`, `\b \f \n \r \t`, other control characters
-    /// as `\u00xx`; `/`, DEL and everything beyond ASCII as they are.
     static func writeString(_ value: String, into output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0x0F)])
-            default: output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
+        JSONValueWriter.writeString(value, into: &output)
     }
 }
