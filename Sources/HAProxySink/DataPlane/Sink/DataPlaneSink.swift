@@ -15,6 +15,8 @@ import Synchronization
 /// 1. `GET /configuration/version`. If it equals the version after this sink's last write, the cached
 ///    state is still HAProxy's (nobody else wrote) and is used as the actual state; otherwise backends
 ///    and servers are re-read. A cycle with nothing to do costs this one request.
+///    On Data Plane API 3.1+ (asked once through `GET /info`) the re-read is one request for every backend with
+///    its servers (`full_section=true`), and a new backend is created with all its slots in one request.
 /// 2. ``DataPlanePlanner`` compares desired and actual state; only servers whose fields differ are written.
 /// 3. Structural changes (new backends, slots added or removed, `backup` or other non-runtime parameters)
 ///    go into **one** transaction, committed once (one reload). Filling, freeing or re-addressing an
