@@ -11,8 +11,11 @@ import Synchronization
 /// The numbers are the child's own (`/usr/bin/time`: peak RSS, user and system CPU, wall); the fakes run in
 /// this process and are not counted.
 ///
-/// `swift run -c release OnceCycle [runs]` (default 5); `DISCOVERYD_BINARY` overrides the executable, which
-/// defaults to `.build/release/discoveryd`.
+/// `swift run -c release OnceCycle [runs] [first-sync|steady]` (default 5 runs, `first-sync`). `steady` measures
+/// the cycle after that: each run first fills its fake Data Plane API with an untimed `--once`, then times a
+/// second one that finds everything in place (no writes). `DISCOVERYD_BINARY` overrides the executable, which
+/// defaults to `.build/release/discoveryd`. The requests column counts what the timed run asked of the Data
+/// Plane API.
 @main
 struct OnceCycle {
     struct Sample {
@@ -25,6 +28,7 @@ struct OnceCycle {
 
     static func main() async throws {
         let runs = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 5
+        let steady = CommandLine.arguments.dropFirst(2).first == "steady"
         let binary = ProcessInfo.processInfo.environment["DISCOVERYD_BINARY"]
             ?? DiscoverydExecutable.repositoryRoot.appendingPathComponent(".build/release/discoveryd").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -42,7 +46,8 @@ struct OnceCycle {
 
         print("discoveryd --once: \(binary)")
         print("fleet: 1,000 VMs + 10 Uniform scale sets x 100 instances (fake Azure, HTTPS) -> fake Data Plane API v3")
-        print("run  peak RSS MiB  user s  sys s  cpu s  wall s  servers")
+        print(steady ? "mode: steady (the Data Plane API already holds every server)" : "mode: first-sync (a fresh Data Plane API each run)")
+        print("run  peak RSS MiB  user s  sys s  cpu s  wall s  servers  requests")
         var samples: [Sample] = []
         for run in 1...runs {
             let api = FakeDataPlaneAPI(apiVersion: .v3)
@@ -51,12 +56,23 @@ struct OnceCycle {
             try (azure.discoverydConfigurationSection(clientSecretVariable: "AZURE_CLIENT_SECRET")
                 + server.discoverydConfigurationSection(namePrefix: "azure"))
                 .write(to: config, atomically: true, encoding: .utf8)
+            let environment = ["AZURE_CLIENT_SECRET": secret, "DATAPLANE_PASSWORD": api.password]
+            if steady {
+                let fill = try await DiscoverydExecutable(url: URL(fileURLWithPath: binary))
+                    .run(["--once", "-c", config.path], environment: environment)
+                guard fill.status == 0 else {
+                    print("run \(run): the untimed first cycle failed with status \(fill.status):\n\(fill.stderr)")
+                    exit(1)
+                }
+            }
+            let requestsBefore = api.counters.requests
             let timing = directory.appendingPathComponent("time-\(run)")
             let time = DiscoverydExecutable(url: URL(fileURLWithPath: "/usr/bin/time"))
             let result = try await time.run(
                 ["-f", "%M %U %S %e", "-o", timing.path, binary, "--once", "-c", config.path],
-                environment: ["AZURE_CLIENT_SECRET": secret, "DATAPLANE_PASSWORD": api.password]
+                environment: environment
             )
+            let requests = api.counters.requests - requestsBefore
             let live = api.servers(in: "azure-web-80-westeurope").filter { !$0.isInMaintenance }.count
             try await server.shutdown()
             guard result.status == 0 else {
@@ -72,7 +88,7 @@ struct OnceCycle {
             }
             let sample = Sample(peakRSSKiB: Int(values[0]), user: values[1], system: values[2], wall: values[3])
             samples.append(sample)
-            print(Self.row("\(run)", sample) + "  \(live)")
+            print(Self.row("\(run)", sample) + "  \(live)".padding(toLength: 9, withPad: " ", startingAt: 0) + "  \(requests)")
         }
         await azure.stop()
 

@@ -52,7 +52,12 @@ extension FakeDataPlaneAPI {
     struct Context {
         var request: FakeRequest
         var apiVersion: DataPlaneAPIVersion
+        /// The release takes `full_section` (3.1+).
+        var fullSectionSupported: Bool
         var state: State
+
+        /// The request asks for the whole section and the release knows what that means.
+        var isFullSection: Bool { fullSectionSupported && request.query["full_section"] == "true" }
 
         func error(_ status: Int, _ message: String) -> FakeResponse {
             .error(status, message, version: state.version)

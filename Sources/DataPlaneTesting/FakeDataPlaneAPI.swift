@@ -22,6 +22,10 @@ import Synchronization
 /// - v2 wraps GET lists in `{_version, data}` and addresses servers with `?backend=`; v3 answers bare
 ///   lists under `/backends/{parent_name}/servers`. Servers of a missing backend list as empty (200).
 /// - Errors are `{code, message}`; GETs and errors carry `Configuration-Version`.
+/// - `GET /info` names the release (``release``). From 3.1 on, `full_section=true` on the backend endpoints
+///   reads and writes a backend with its children (`servers` as a map by name, rule lists, ...); without it,
+///   or on an older release (which ignores the parameter, as the real one does), only the backend's own
+///   fields are read or written and its children stay as they are. See `FakeDataPlaneAPI+Backends.swift`.
 /// - The runtime server endpoints (`/runtime/servers`) read and set `admin_state` (ready, maint, drain)
 ///   as HAProxy holds it: transient, never in haproxy.cfg, no version bump and no reload; lost on a reload
 ///   (the state then follows the configuration's `maintenance` again). See `FakeDataPlaneAPI+Runtime.swift`.
@@ -30,6 +34,8 @@ import Synchronization
 /// `+Runtime.swift`; the state and the shared write rules in `FakeDataPlaneAPI+State.swift`.
 public final class FakeDataPlaneAPI: Sendable {
     public let apiVersion: DataPlaneAPIVersion
+    /// What `GET /info` answers as `api.version`; from 3.1 on the backend endpoints take `full_section`.
+    public let release: String
     public let username: String
     public let password: String
 
@@ -47,9 +53,11 @@ public final class FakeDataPlaneAPI: Sendable {
         username: String = "admin",
         password: String = "s3cret",
         runtimeAPIAvailable: Bool = true,
-        initialVersion: Int = 1
+        initialVersion: Int = 1,
+        release: String? = nil
     ) {
         self.apiVersion = apiVersion
+        self.release = release ?? (apiVersion == .v3 ? "v3.4.2 8613429" : "v2.9.27 b6dd9a2")
         self.username = username
         self.password = password
         self.state = Mutex(State(version: initialVersion, runtimeAPIAvailable: runtimeAPIAvailable))
@@ -136,13 +144,21 @@ public final class FakeDataPlaneAPI: Sendable {
             }
             return .error(status, fault.message, version: state.version)
         }
+        if request.method == "GET", request.path == apiVersion.basePath + "/info" {
+            return .json(200, ["api": ["version": .string(release), "build_date": "2026-11-01T00:00:00.000Z"], "system": [:]])
+        }
         let prefix = apiVersion.basePath + "/services/haproxy"
         guard request.path.hasPrefix(prefix + "/") else {
             return .error(404, "path \(request.path) not found", version: state.version)
         }
         let segments = request.path.dropFirst(prefix.count + 1).split(separator: "/", omittingEmptySubsequences: false)
             .map { String($0).removingPercentEncoding ?? String($0) }
-        var context = Context(request: request, apiVersion: apiVersion, state: state)
+        var context = Context(
+            request: request,
+            apiVersion: apiVersion,
+            fullSectionSupported: DataPlaneRelease(versionString: release)?.supportsFullSection ?? false,
+            state: state
+        )
         let response = route(segments, &context)
         state = context.state
         return response

@@ -6,9 +6,10 @@ import Logging
 public func withFakeDataPlane<T>(
     _ version: DataPlaneAPIVersion,
     runtimeAPIAvailable: Bool = true,
+    release: String? = nil,
     _ body: (FakeDataPlaneAPI, FakeDataPlaneServer, DataPlaneClient) async throws -> T
 ) async throws -> T {
-    let api = FakeDataPlaneAPI(apiVersion: version, runtimeAPIAvailable: runtimeAPIAvailable)
+    let api = FakeDataPlaneAPI(apiVersion: version, runtimeAPIAvailable: runtimeAPIAvailable, release: release)
     let server = try await FakeDataPlaneServer.start(api)
     let client: DataPlaneClient
     do {

@@ -60,6 +60,7 @@ struct Discoveryd: AsyncParsableCommand {
             print(DiscoverydVersion.current)
             return
         }
+        ProcessTuning.apply()
         let configuration = try options.load()
         if validateOnly {
             try await validateLocally(configuration)

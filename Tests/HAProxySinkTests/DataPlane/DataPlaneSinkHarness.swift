@@ -46,9 +46,10 @@ func withSinkHarness<T>(
     settings: HAProxySinkSettings = HAProxySinkSettings(),
     applyMode: DataPlaneApplyMode = .incremental,
     runtimeAPIAvailable: Bool = true,
+    release: String? = nil,
     _ body: (DataPlaneSinkHarness) async throws -> T
 ) async throws -> T {
-    try await withFakeDataPlane(version, runtimeAPIAvailable: runtimeAPIAvailable) { api, server, client in
+    try await withFakeDataPlane(version, runtimeAPIAvailable: runtimeAPIAvailable, release: release) { api, server, client in
         let sink = DataPlaneSink(client: client, settings: settings, applyMode: applyMode, logger: quietLogger)
         return try await body(DataPlaneSinkHarness(api: api, server: server, client: client, sink: sink, settings: settings))
     }

@@ -19,8 +19,9 @@ extension DataPlaneSinkTests {
 
             #expect(h.api.counters.commits == 1)
             #expect(report.reloads == 1)
-            // Two failed attempts (read, 33 staged writes, commit, delete: 38 each), then the 37 of a clean sync.
-            #expect(report.requests == 38 + 38 + 37)
+            // v2: two failed attempts (read, 33 staged writes, commit, delete: 38 each), then the 37 of a clean
+            // sync. v3: the same with whole sections (3 staged writes), and /info asked once: 9, 8, then 7.
+            #expect(report.requests == (version == .v3 ? 9 + 8 + 7 : 38 + 38 + 37))
             // Only the attempt HAProxy accepted is reported.
             #expect(report.serversChanged == 30)
             #expect(report.changes.filter { $0.hasPrefix("created backend") }.count == 3)
@@ -42,7 +43,8 @@ extension DataPlaneSinkTests {
                 try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
             }
             #expect(error.code == .retriesExhausted)
-            #expect(h.api.counters.requests == 4 * 38)  // first attempt and 3 retries, each deleting its transaction
+            // First attempt and 3 retries, each deleting its transaction (v3: 3 staged writes, /info once).
+            #expect(h.api.counters.requests == (version == .v3 ? 9 + 3 * 8 : 4 * 38))
             #expect(error.apiMessage.contains("version mismatch"))
             #expect(h.api.configuration.orderedBackends.isEmpty)
             #expect(h.api.undeletedTransactions.isEmpty)
@@ -60,14 +62,21 @@ extension DataPlaneSinkTests {
     @Test(arguments: DataPlaneAPIVersion.allCases)
     func serverErrorMidTransactionAbortsIt(version: DataPlaneAPIVersion) async throws {
         try await withSinkHarness(version) { h in
-            h.api.inject(FakeFault(method: "POST", pathContains: "servers", status: 500, message: "cannot write haproxy.cfg: disk full"))
+            // v3 (3.4) writes each new backend with its servers in one POST to …/backends.
+            h.api.inject(
+                FakeFault(
+                    method: "POST", pathContains: version == .v3 ? "/backends" : "servers", status: 500,
+                    message: "cannot write haproxy.cfg: disk full"
+                )
+            )
 
             let error = try await #require(throws: DataPlaneError.self) {
                 try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
             }
             #expect(error.code == .serverError)
             #expect(error.apiMessage == "cannot write haproxy.cfg: disk full")
-            // version, backends, start, the first backend, its first server (fails), delete
+            // v2: version, backends, start, the first backend, its first server (fails), delete; v3: version,
+            // info, backends, start, the first backend with its servers (fails), delete
             #expect(h.api.counters.requests == 6)
             #expect(h.api.counters.reloads == 0)
             #expect(h.api.undeletedTransactions.isEmpty)
@@ -121,13 +130,10 @@ extension DataPlaneSinkTests {
     func aBackendTheAPIRefusesBreaksOnlyItsService(version: DataPlaneAPIVersion) async throws {
         try await withSinkHarness(version) { h in
             let api = DataPlaneSinkHarness.backendName("api", port: 8080)
-            // v3 names the backend in the path; v2 in the `backend` query parameter, which faults cannot match,
-            // so on v2 the backend's creation is refused instead (its name is only in the body).
-            h.api.inject(
-                version == .v3
-                    ? FakeFault(method: "POST", pathContains: api, status: 400, message: "invalid server", times: Int.max)
-                    : FakeFault(method: "POST", pathContains: "/backends", status: 400, message: "invalid server", times: 1)
-            )
+            // The first backend's creation (api's, the plan is sorted) is refused: its name is only in the body
+            // (v3 3.4 creates each backend with its servers in one POST; v2 names the backend of a server in
+            // the `backend` query parameter, which faults cannot match).
+            h.api.inject(FakeFault(method: "POST", pathContains: "/backends", status: 400, message: "invalid server", times: 1))
 
             let report = try await h.sink.apply(Self.three.catalog, options: ApplyOptions())
             #expect(report.failures.map(\.target) == [api])

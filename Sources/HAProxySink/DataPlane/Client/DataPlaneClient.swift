@@ -21,12 +21,14 @@ public final class DataPlaneClient: Sendable {
     public let configuration: DataPlaneClientConfiguration
     private let transport: any HTTPTransport
     private let apiRoot: String
-    private let routes: DataPlaneRoutes
+    let routes: DataPlaneRoutes
     private let authorization: String?
     /// What must never appear in an error: the Authorization value, its base64 part, the password.
     private let secrets: [String]
     private let logger: Logger
     private let requests = Mutex(0)
+    /// Whether the server takes `full_section` (asked once, see ``supportsFullSection()``).
+    let fullSectionSupport = Mutex<Bool?>(nil)
 
     public init(configuration: DataPlaneClientConfiguration, logger: Logger = Logger(label: "discoveryd.dataplane"))
         throws
@@ -177,7 +179,7 @@ public final class DataPlaneClient: Sendable {
 
     // MARK: Plumbing
 
-    private func write(
+    func write(
         _ method: DataPlaneMethod,
         _ route: DataPlaneRoutes.Route,
         body: JSONValue?,
@@ -193,7 +195,7 @@ public final class DataPlaneClient: Sendable {
         }
     }
 
-    private func send(_ method: DataPlaneMethod, _ route: DataPlaneRoutes.Route, body: JSONValue? = nil) async throws
+    func send(_ method: DataPlaneMethod, _ route: DataPlaneRoutes.Route, body: JSONValue? = nil) async throws
         -> DataPlaneResponse
     {
         let requestName = "\(method.rawValue) \(route.path)"
@@ -205,7 +207,7 @@ public final class DataPlaneClient: Sendable {
         }
         if let body {
             request.headers.append(("Content-Type", "application/json"))
-            request.body = Array(try body.encoded())
+            request.body = JSONValueWriter.bytes(body)
         }
         requests.withLock { $0 += 1 }
         logger.trace("data plane request", metadata: ["request": "\(requestName)"])
@@ -251,7 +253,7 @@ struct DataPlaneResponse: Sendable {
 
     func json() throws -> JSONValue {
         do {
-            return try JSONValue.decode(body)
+            return try JSONValueParser.parse(body)
         } catch {
             throw malformed("the body is not JSON")
         }
@@ -297,7 +299,7 @@ struct DataPlaneResponse: Sendable {
     /// `secrets` (the Authorization header, the password) masked, control characters escaped, and capped
     /// at ``maximumErrorMessageLength`` characters. A proxy in front of the API may echo the request back.
     func error(hiding secrets: [String] = []) -> DataPlaneError {
-        let decoded = try? JSONValue.decode(body)
+        let decoded = try? JSONValueParser.parse(body)
         var message =
             decoded?["message"]?.stringValue
             ?? String(decoding: body.prefix(64 * 1024), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

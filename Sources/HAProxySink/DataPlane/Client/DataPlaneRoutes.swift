@@ -22,6 +22,9 @@ struct DataPlaneRoutes: Sendable {
             }
         }
 
+        /// The request also reads or writes the section's children (servers, rules ...): v3.1+ only.
+        var fullSection: Route { adding("full_section", "true") }
+
         func reading(in transaction: String?) -> Route {
             transaction.map { adding("transaction_id", $0) } ?? self
         }
@@ -43,6 +46,8 @@ struct DataPlaneRoutes: Sendable {
     var configurationVersion: Route { Route(path: Self.configuration + "/version") }
     var backends: Route { Route(path: Self.configuration + "/backends") }
     var transactions: Route { Route(path: "/services/haproxy/transactions") }
+    /// API, OS and hardware information; `api.version` is the release (`v3.4.2 8613429`).
+    var info: Route { Route(path: "/info") }
 
     func backend(_ name: String) -> Route {
         Route(path: Self.configuration + "/backends/" + Self.segment(name))

@@ -15,6 +15,8 @@ import Synchronization
 /// 1. `GET /configuration/version`. If it equals the version after this sink's last write, the cached
 ///    state is still HAProxy's (nobody else wrote) and is used as the actual state; otherwise backends
 ///    and servers are re-read. A cycle with nothing to do costs this one request.
+///    On Data Plane API 3.1+ (asked once through `GET /info`) the re-read is one request for every backend with
+///    its servers (`full_section=true`), and a new backend is created with all its slots in one request.
 /// 2. ``DataPlanePlanner`` compares desired and actual state; only servers whose fields differ are written.
 /// 3. Structural changes (new backends, slots added or removed, `backup` or other non-runtime parameters)
 ///    go into **one** transaction, committed once (one reload). Filling, freeing or re-addressing an
@@ -192,7 +194,8 @@ public actor DataPlaneSink: PlanningSink {
         }
 
         logReconciling(plan)
-        let (transactional, direct, adminStates) = split(plan)
+        let fullSection = try await client.supportsFullSection()
+        let (transactional, direct, adminStates) = split(plan, fullSection: fullSection)
         if !transactional.isEmpty {
             version = try await commit(transactional, plan: plan, version: version, report: &report)
         }
@@ -254,15 +257,17 @@ public actor DataPlaneSink: PlanningSink {
         return fresh
     }
 
-    /// A write of the cycle: a backend to create, or a server change of a backend.
+    /// A write of the cycle: a backend to create, a backend to create together with its servers (one request
+    /// where the API has `full_section`), or a server change of a backend.
     private enum Write {
         case createBackend(name: String, fields: [String: JSONValue])
+        case createBackendWithServers(name: String, fields: [String: JSONValue], changes: [ServerChange])
         case server(backend: String, change: ServerChange)
     }
 
     /// Splits the plan into what goes into the transaction, what is written directly, and the drain states
     /// set at runtime after both.
-    private func split(_ plan: DataPlanePlan) -> (
+    private func split(_ plan: DataPlanePlan, fullSection: Bool) -> (
         transactional: [Write], direct: [(String, ServerChange)], adminStates: [AdminStateWrite]
     ) {
         var transactional: [Write] = []
@@ -270,6 +275,12 @@ public actor DataPlaneSink: PlanningSink {
         var adminStates: [AdminStateWrite] = []
         for backend in plan.reconcile.backends {
             if let fields = plan.newBackends[backend.backendName] {
+                if fullSection, backend.changes.allSatisfy({ if case .addSlot = $0 { true } else { false } }) {
+                    transactional.append(
+                        .createBackendWithServers(name: backend.backendName, fields: fields, changes: backend.changes)
+                    )
+                    continue
+                }
                 transactional.append(.createBackend(name: backend.backendName, fields: fields))
                 transactional += backend.changes.map { .server(backend: backend.backendName, change: $0) }
                 continue
@@ -310,6 +321,18 @@ public actor DataPlaneSink: PlanningSink {
                         try await client.createBackend(DataPlaneBackend(fields: fields), target: target)
                     }
                     createdBackends.append(name)
+                case .createBackendWithServers(let name, let fields, let changes):
+                    logger.info("Creating backend \(name)", metadata: ["backend": "\(name)"])
+                    // A new backend's changes are the slots it starts with: all of them go in the one request.
+                    let section = DataPlaneBackendSection(
+                        backend: DataPlaneBackend(fields: fields),
+                        servers: changes.map { DataPlaneServerFormat.server(for: $0.target.configured) }
+                    )
+                    try await BackendWriteFailure.attributing(to: name, plan: plan) {
+                        try await client.createBackend(section, target: target)
+                    }
+                    createdBackends.append(name)
+                    staged += changes.map { (backend: name, change: $0) }
                 case .server(let backend, let change):
                     let server = DataPlaneServerFormat.server(for: change.target.configured)
                     try await BackendWriteFailure.attributing(to: backend, plan: plan) {

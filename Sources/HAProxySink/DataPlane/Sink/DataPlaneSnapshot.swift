@@ -24,8 +24,9 @@ public struct DataPlaneSnapshot: Hashable, Sendable {
         self.foreignBackends = foreignBackends
     }
 
-    /// Reads backends and their servers at `version`; servers are fetched with at most `concurrency`
-    /// requests in flight.
+    /// Reads backends and their servers at `version`: in one request where the API has `full_section`
+    /// (v3.1+), else the backend list and then each of discoveryd's backends' servers, with at most
+    /// `concurrency` requests in flight.
     public static func read(
         from client: DataPlaneClient,
         version: Int,
@@ -33,6 +34,17 @@ public struct DataPlaneSnapshot: Hashable, Sendable {
         concurrency: Int = 4
     ) async throws -> DataPlaneSnapshot {
         var snapshot = DataPlaneSnapshot(version: version)
+        if try await client.supportsFullSection() {
+            for section in try await client.backendSections() where naming.isManaged(backendName: section.backend.name) {
+                if DataPlaneBackendFormat.isOwned(section.backend) {
+                    snapshot.backends[section.backend.name] = section.backend
+                    snapshot.servers[section.backend.name] = section.servers
+                } else {
+                    snapshot.foreignBackends.insert(section.backend.name)
+                }
+            }
+            return snapshot
+        }
         for backend in try await client.backends() where naming.isManaged(backendName: backend.name) {
             if DataPlaneBackendFormat.isOwned(backend) {
                 snapshot.backends[backend.name] = backend

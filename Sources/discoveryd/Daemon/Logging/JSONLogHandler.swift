@@ -56,18 +56,18 @@ public struct JSONLogHandler: LogHandler {
         if let extra = event.metadata {
             merged.merge(extra) { _, new in new }
         }
-        var object: [String: Any] = [
-            "timestamp": Self.timestamp(Date()),
-            "level": Self.levelName(event.level),
-            "logger": label,
-            "message": event.message.description,
+        var object: [String: JSONLogLine] = [
+            "timestamp": .string(Self.timestamp(Date())),
+            "level": .string(Self.levelName(event.level)),
+            "logger": .string(label),
+            "message": .string(event.message.description),
         ]
         if let error = merged.removeValue(forKey: "error") {
             object["exception"] = Self.jsonValue(error)
         }
         for (key, value) in merged {
             if key == "duration", case .stringConvertible(let convertible) = value, let duration = convertible as? Duration {
-                object["elapsed_seconds"] = Self.pythonElapsedSeconds(duration)
+                object["elapsed_seconds"] = .double(Self.pythonElapsedSeconds(duration))
                 continue
             }
             var field = Self.snakeCase(key)
@@ -75,16 +75,20 @@ public struct JSONLogHandler: LogHandler {
             object[field] = Self.jsonValue(value)
         }
         if let error = event.error {
-            object["exception"] = String(describing: error)
+            object["exception"] = .string(String(describing: error))
         }
-        guard
-            var line = try? JSONSerialization.data(
-                withJSONObject: object,
-                options: [.sortedKeys, .withoutEscapingSlashes]
-            )
-        else { return }
+        guard var line = Self.encoded(.object(object)) else { return }
         line.append(0x0A)
         write(line)
+    }
+
+    /// The line's JSON: by hand where that gives `JSONSerialization`'s exact bytes, else `JSONSerialization`.
+    static func encoded(_ value: JSONLogLine) -> Data? {
+        if let bytes = value.encoded() { return Data(bytes) }
+        return try? JSONSerialization.data(
+            withJSONObject: value.foundationObject,
+            options: [.sortedKeys, .withoutEscapingSlashes]
+        )
     }
 
     /// A cycle's `duration` as the Python daemon logs it: `elapsed_seconds`, rounded to two decimals.
@@ -123,25 +127,25 @@ public struct JSONLogHandler: LogHandler {
         return result
     }
 
-    private static func jsonValue(_ value: Logger.Metadata.Value) -> Any {
+    private static func jsonValue(_ value: Logger.Metadata.Value) -> JSONLogLine {
         switch value {
-        case .string(let string): string
+        case .string(let string): .string(string)
         case .stringConvertible(let convertible): scalar(convertible)
-        case .array(let values): values.map(jsonValue)
+        case .array(let values): .array(values.map(jsonValue))
         case .dictionary(let values):
-            Dictionary(uniqueKeysWithValues: values.map { (snakeCase($0.key), jsonValue($0.value)) })
+            .object(Dictionary(uniqueKeysWithValues: values.map { (snakeCase($0.key), jsonValue($0.value)) }))
         }
     }
 
     /// Numbers and booleans stay what they are, so a pipeline can compare them; a duration is seconds.
-    private static func scalar(_ value: any CustomStringConvertible & Sendable) -> Any {
+    private static func scalar(_ value: any CustomStringConvertible & Sendable) -> JSONLogLine {
         switch value {
-        case let bool as Bool: bool
-        case let int as Int: int
-        case let double as Double: double.isFinite ? double : value.description
+        case let bool as Bool: .bool(bool)
+        case let int as Int: .int(int)
+        case let double as Double: double.isFinite ? .double(double) : .string(value.description)
         case let duration as Duration:
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        default: value.description
+            .double(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        default: .string(value.description)
         }
     }
 

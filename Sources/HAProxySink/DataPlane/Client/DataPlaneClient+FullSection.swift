@@ -1,0 +1,43 @@
+import Foundation
+import Synchronization
+
+/// Whole backend sections (v3.1+ `full_section=true`): every backend with its servers in one read, and a new
+/// backend created together with its servers in one write, instead of one request per backend and per server.
+extension DataPlaneClient {
+    /// Whether this server's backend endpoints take `full_section`: v3 at ``DataPlaneRelease/fullSection`` or
+    /// later, read once from `GET /info` and remembered. v2, an unreadable release and a server that answers
+    /// `/info` with a client error (a proxy that only passes the configuration paths) all mean no: the
+    /// per-server requests then do the work, as before. An older server would silently ignore the parameter
+    /// (and create a backend without its servers), which is why this is asked rather than tried.
+    public func supportsFullSection() async throws -> Bool {
+        if let known = fullSectionSupport.withLock({ $0 }) { return known }
+        var supported = false
+        if routes.version == .v3 {
+            do {
+                let body = try await send(.GET, routes.info).json()
+                supported =
+                    body["api"]?["version"]?.stringValue.flatMap(DataPlaneRelease.init(versionString:))?
+                    .supportsFullSection ?? false
+            } catch let error as DataPlaneError where (400..<500).contains(error.status ?? 0) && error.status != 401 {
+                supported = false
+            }
+        }
+        fullSectionSupport.withLock { $0 = supported }
+        return supported
+    }
+
+    /// Every backend with all its children, in one request. Only after ``supportsFullSection()`` said yes.
+    public func backendSections(transaction: String? = nil) async throws -> [DataPlaneBackendSection] {
+        let response = try await send(.GET, routes.backends.fullSection.reading(in: transaction))
+        return try response.list().map { DataPlaneBackendSection(fields: try response.object($0)) }
+    }
+
+    /// Creates a backend together with its servers (and any other children the section carries) in one
+    /// request. Only after ``supportsFullSection()`` said yes.
+    @discardableResult
+    public func createBackend(_ section: DataPlaneBackendSection, target: DataPlaneWriteTarget) async throws
+        -> DataPlaneWriteOutcome
+    {
+        try await write(.POST, routes.backends.fullSection, body: .object(section.fields), target: target)
+    }
+}
