@@ -16,8 +16,12 @@ struct SyntheticFleet: Sendable {
         self.services = min(services, self.instances)
     }
 
+    /// As a provider builds them: each instance's tags decoded as a fresh dictionary, then passed through the
+    /// fetch's ``TagInterner`` (as StaticFileProvider, AzureProvider and AWSProvider do), so that machines tagged
+    /// alike share one dictionary.
     func makeInstances() -> [Instance] {
-        (0..<instances).map { number in
+        var tagInterner = TagInterner()
+        return (0..<instances).map { number in
             let service = number % services
             return Instance(
                 id: InstanceID(
@@ -28,12 +32,12 @@ struct SyntheticFleet: Sendable {
                 address: "10.\(number >> 16 & 255).\(number >> 8 & 255).\(number & 255)",
                 region: "westeurope",
                 zone: String(number % 3 + 1),
-                tags: [
+                tags: tagInterner.intern([
                     "HAProxy:Service:Name": "svc-\(service)",
                     "HAProxy:Service:Port": "8080",
                     "environment": "production",
                     "owner": "team-\(service % 7)",
-                ],
+                ]),
                 sourceKind: "azure-vm"
             )
         }

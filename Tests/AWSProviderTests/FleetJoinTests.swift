@@ -1,4 +1,5 @@
 import ProviderKit
+import ProviderKitTesting
 import Testing
 
 @testable import AWSProvider
@@ -24,6 +25,17 @@ import Testing
         #expect(instance.zone == "eu-west-1b")
         #expect(instance.region == "eu-west-1")
         #expect(instance.address == "10.0.0.5")
+    }
+
+    @Test func membersTaggedAlikeShareOneTagDictionary() {
+        let group = AutoScalingGroup(name: "api-asg", tags: Self.group.tags, instanceIDs: ["i-a", "i-b"])
+        let members = ["i-a", "i-b"].map { id in
+            EC2Instance(instanceID: id, state: "running", privateIPAddress: "10.0.0.9", tags: ["Team": "co" + "re"])
+        }
+        let instances = FleetJoin(region: "eu-west-1", address: .private)
+            .join(FleetLister.Snapshot(instances: members, groups: [group]))
+        #expect(instances.map(\.tags) == Array(repeating: ["HAProxy:Service:Name": "api", "HAProxy:Service:Port": "7000", "Team": "core"], count: 2))
+        #expect(sharesStorage(instances[0].tags, instances[1].tags), "the merged tags of each member are one dictionary")
     }
 
     @Test func addressPreferenceAndStates() {

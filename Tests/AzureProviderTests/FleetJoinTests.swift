@@ -1,5 +1,6 @@
 import Foundation
 import ProviderKit
+import ProviderKitTesting
 import Testing
 
 @testable import AzureProvider
@@ -186,6 +187,27 @@ import Testing
         // Scale-set tags are inherited; the instance's tag overrides whatever the spelling.
         #expect(instances[0].tags == ["HAProxy:Service:Name": "api", "HAProxy:Service:Port": "80", "Team": "core"])
         #expect(instances[1].tags == ["HAProxy:Service:Name": "api", "haproxy:service:port": "8080", "Team": "core"])
+    }
+
+    @Test func instancesTaggedAlikeShareOneTagDictionary() throws {
+        let tags = #"{"HAProxy:Service:Name": "web", "HAProxy:Service:Port": "80", "Team": "core"}"#
+        let setID = "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachineScaleSets/vmss1"
+        let scaleSet = try Self.decode(#"{"id": "\#(setID)", "location": "westus", "tags": \#(tags)}"#, as: VirtualMachineScaleSet.self)
+        var uniform = UniformScaleSetSnapshot(scaleSet: scaleSet)
+        var snapshot = FleetSnapshot()
+        for index in 0..<2 {
+            let vmID = "\(base)/Microsoft.Compute/virtualMachines/web-\(index)"
+            // Each VM's tags decoded from its own JSON, as the list pages deliver them.
+            snapshot.virtualMachines.append(try Self.vm(vmID, nics: [], tags: tags))
+            snapshot.virtualMachineStatuses.append(try Self.status(vmID, "running"))
+            uniform.instances.append(try Self.vm("\(setID)/virtualMachines/\(index)", nics: [], status: "running"))
+        }
+        snapshot.scaleSets = [scaleSet]
+        snapshot.uniformScaleSets = [uniform]
+        let instances = FleetJoin(addressPreference: .private).join(snapshot).instances
+        #expect(instances.count == 4)
+        #expect(instances.allSatisfy { $0.tags == ["HAProxy:Service:Name": "web", "HAProxy:Service:Port": "80", "Team": "core"] })
+        #expect(instances.dropFirst().allSatisfy { sharesStorage($0.tags, instances[0].tags) })
     }
 
     @Test func flexibleMembersAreVMsWithTheirScaleSetsTags() throws {

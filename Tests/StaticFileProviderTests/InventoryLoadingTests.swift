@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ProviderKit
+import ProviderKitTesting
 import Testing
 
 @testable import StaticFileProvider
@@ -30,6 +31,22 @@ struct InventoryLoadingTests {
         let web = try #require(services.last)
         #expect(web.endpoints.map(\.address) == ["127.0.0.11", "127.0.0.12", "127.0.0.13"])
         #expect(Set(grouping.skipped.map(\.instanceID)) == ["web-4", "batch-1"])
+    }
+
+    @Test("Instances tagged alike share one tag dictionary")
+    func identicalTagsShareStorage() throws {
+        let instances = try parse(
+            """
+            instances:
+              - {id: web-1, address: 10.0.0.4, region: eastus, tags: {HAProxy:Service:Name: web, HAProxy:Service:Port: 8080}}
+              - {id: web-2, address: 10.0.0.5, region: eastus, tags: {HAProxy:Service:Name: web, HAProxy:Service:Port: 8080}}
+              - {id: api-1, address: 10.0.0.6, region: eastus, tags: {HAProxy:Service:Name: api, HAProxy:Service:Port: 8080}}
+            """
+        )
+        #expect(instances[0].tags == ["HAProxy:Service:Name": "web", "HAProxy:Service:Port": "8080"])
+        #expect(sharesStorage(instances[0].tags, instances[1].tags))
+        #expect(!sharesStorage(instances[0].tags, instances[2].tags))
+        #expect(instances[2].tags["HAProxy:Service:Name"] == "api")
     }
 
     @Test("Optional fields take their defaults and every instance is marked as static")

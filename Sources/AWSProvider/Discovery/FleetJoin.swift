@@ -17,9 +17,12 @@ struct FleetJoin: Sendable {
         }
         var seen: Set<String> = []
         var instances: [Instance] = []
+        // The members of a group carry its tags: they share one dictionary, and every tag's name and value
+        // is stored once (TagInterner), not once per instance as decoded.
+        var tagInterner = TagInterner()
         for ec2 in snapshot.instances where seen.insert(ec2.instanceID).inserted {
             let group = groupOf[ec2.instanceID]
-            let tags = ec2.tags.inheriting(from: group?.tags ?? [:])
+            let tags = tagInterner.intern(ec2.tags.inheriting(from: group?.tags ?? [:]))
             let chosen: String?
             switch address {
             case .private: chosen = ec2.privateIPAddress ?? ec2.ipv6Address

@@ -61,6 +61,9 @@ struct FleetJoin: Sendable {
 
     func join(_ snapshot: FleetSnapshot) -> Result {
         var instances: [Instance] = []
+        // A Uniform scale set's instances carry its tags, and a service's VMs are usually tagged alike: equal
+        // tag sets share one dictionary, and no instance keeps the decoded copies (TagInterner).
+        var tagInterner = TagInterner()
         var notes: [Note] = []
         let scaleSetsByID = Dictionary(
             snapshot.scaleSets.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { first, _ in first }
@@ -86,7 +89,8 @@ struct FleetJoin: Sendable {
                 state: state,
                 scaleSet: scaleSet,
                 sourceKind: isFlexibleMember ? "azure-vmss-flex" : "azure-vm",
-                network: network
+                network: network,
+                tagInterner: &tagInterner
             )
             instances.append(instance)
             notes += instanceNotes
@@ -100,7 +104,8 @@ struct FleetJoin: Sendable {
                     state: vm.properties?.instanceView?.powerState,
                     scaleSet: uniform.scaleSet,
                     sourceKind: "azure-vmss-uniform",
-                    network: network
+                    network: network,
+                    tagInterner: &tagInterner
                 )
                 instances.append(instance)
                 notes += instanceNotes
@@ -114,7 +119,8 @@ struct FleetJoin: Sendable {
         state: InstanceState?,
         scaleSet: VirtualMachineScaleSet?,
         sourceKind: String,
-        network: NetworkIndex
+        network: NetworkIndex,
+        tagInterner: inout TagInterner
     ) -> (Instance, [Note]) {
         let id = InstanceID(vm.id.lowercased())
         var notes: [Note] = []
@@ -145,7 +151,7 @@ struct FleetJoin: Sendable {
             publicAddress: addresses.publicAddress,
             region: vm.location ?? scaleSet?.location ?? "",
             zone: vm.zones?.first ?? nil,
-            tags: (vm.tags?.values ?? [:]).inheriting(from: scaleSet?.tags?.values ?? [:]),
+            tags: tagInterner.intern((vm.tags?.values ?? [:]).inheriting(from: scaleSet?.tags?.values ?? [:])),
             state: state,
             sourceKind: sourceKind
         )

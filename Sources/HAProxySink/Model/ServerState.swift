@@ -3,17 +3,20 @@
 /// The same type describes what HAProxy has (read by a sink) and what it should have (planned), so the
 /// two compare field by field and drift shows up as a difference.
 public struct ServerState: Hashable, Sendable, Codable, CustomStringConvertible {
+    // The three flags are declared last so that they pack into one word's tail: 56 bytes a server instead of 64
+    // (a first plan of 100,000 instances keeps about 160,000 of them).
+
     /// The slot name, `srv1` ... `srvN` (see ``SlotName``).
     public var name: String
     public var address: String
     public var port: Int
+    public var weight: Int
     /// `true` puts the server in maintenance (HAProxy `disabled`, Data Plane `maintenance: enabled`).
     public var maintenance: Bool
     /// HAProxy's `drain` state: no new connections except persistent ones, live ones finish. Only meaningful
     /// when not in ``maintenance`` (maintenance wins in HAProxy). A slot whose instance left drains for
     /// `haproxy.drain_seconds` before it is freed (see ``SlotDrain``).
     public var draining: Bool
-    public var weight: Int
     /// A backup server only takes traffic when every non-backup server is down. Changing it needs a reload.
     public var backup: Bool
 

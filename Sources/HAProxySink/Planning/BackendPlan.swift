@@ -19,7 +19,26 @@ public struct BackendPlan: Hashable, Sendable {
     /// The complete planned server list, `srv1` ... `srvN` in order.
     public var servers: [ServerState]
     /// The writes, ordered by slot index; empty when the backend already matches.
-    public var changes: [ServerChange]
+    ///
+    /// A new backend's writes add every planned server in order, so they are not stored twice: they are built
+    /// from ``servers`` when read (see ``ChangeStorage``).
+    public var changes: [ServerChange] {
+        get {
+            switch changeStorage {
+            case .addingEveryServer: servers.map(ServerChange.addSlot)
+            case .listed(let changes): changes
+            }
+        }
+        set { changeStorage = .listed(newValue) }
+    }
+    /// How ``changes`` is kept.
+    enum ChangeStorage: Sendable {
+        /// One `addSlot` per planned server, in order: a new backend's writes, most of a first plan's memory
+        /// when stored as copies of the servers.
+        case addingEveryServer
+        case listed([ServerChange])
+    }
+    private(set) var changeStorage: ChangeStorage
     /// Which slot each instance occupies after the plan; the cache to pass back as previous assignments.
     public var assignments: [InstanceID: String]
     /// Servers in the backend that are not `srvN` slots: left alone, reported.
@@ -49,7 +68,7 @@ public struct BackendPlan: Hashable, Sendable {
         self.backendName = backendName
         self.serviceKey = serviceKey
         self.servers = servers
-        self.changes = changes
+        self.changeStorage = Self.addsEveryServer(changes, servers) ? .addingEveryServer : .listed(changes)
         self.assignments = assignments
         self.unmanagedServers = unmanagedServers
         self.warnings = warnings
@@ -59,10 +78,27 @@ public struct BackendPlan: Hashable, Sendable {
         self.expiredDrains = expiredDrains
     }
 
+    /// Whether `changes` are exactly one `addSlot` of each of `servers`, in order.
+    private static func addsEveryServer(_ changes: [ServerChange], _ servers: [ServerState]) -> Bool {
+        guard !changes.isEmpty, changes.count == servers.count else { return false }
+        for index in changes.indices {
+            guard case .addSlot(let server) = changes[index], server == servers[index] else { return false }
+        }
+        return true
+    }
+
+    /// The number of writes, without building them.
+    public var changeCount: Int {
+        switch changeStorage {
+        case .addingEveryServer: servers.count
+        case .listed(let changes): changes.count
+        }
+    }
+
     public var status: Status {
         if isNewBackend { return .new }
         if isRetired { return .retired }
-        return changes.isEmpty ? .unchanged : .changed
+        return changeCount == 0 ? .unchanged : .changed
     }
 
     /// Slots holding an instance.
@@ -74,9 +110,32 @@ public struct BackendPlan: Hashable, Sendable {
 
     /// Creating the backend or any structural server change: needs a transaction and reload.
     public var needsStructuralChange: Bool {
-        isNewBackend || changes.contains { $0.kind == .structural }
+        switch changeStorage {
+        case .addingEveryServer: true
+        case .listed(let changes): isNewBackend || changes.contains { $0.kind == .structural }
+        }
     }
 
     public var runtimeChanges: [ServerChange] { changes.filter { $0.kind == .runtime } }
     public var structuralChanges: [ServerChange] { changes.filter { $0.kind == .structural } }
+}
+
+extension BackendPlan {
+    /// Plans compare by what they say, however their changes are kept.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.backendName == rhs.backendName && lhs.serviceKey == rhs.serviceKey && lhs.servers == rhs.servers
+            && lhs.changes == rhs.changes && lhs.assignments == rhs.assignments
+            && lhs.unmanagedServers == rhs.unmanagedServers && lhs.warnings == rhs.warnings
+            && lhs.isNewBackend == rhs.isNewBackend && lhs.isRetired == rhs.isRetired && lhs.drains == rhs.drains
+            && lhs.expiredDrains == rhs.expiredDrains
+    }
+
+    /// A subset of what ``==`` compares, which is enough for equal plans to hash alike.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(backendName)
+        hasher.combine(servers)
+        hasher.combine(changeCount)
+        hasher.combine(isNewBackend)
+        hasher.combine(isRetired)
+    }
 }

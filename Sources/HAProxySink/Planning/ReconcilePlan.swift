@@ -80,7 +80,14 @@ public struct PlanCounts: Hashable, Sendable, Codable {
             }
             counts.slotsUsed += plan.slotsUsed
             counts.slotsTotal += plan.slotsTotal
-            for change in plan.changes {
+            guard case .listed(let changes) = plan.changeStorage else {
+                // A new backend adding every planned server: structural adds, counted without building them.
+                counts.serversChanged += plan.servers.count
+                counts.slotsAdded += plan.servers.count
+                counts.structuralChanges += plan.servers.count
+                continue
+            }
+            for change in changes {
                 counts.serversChanged += 1
                 switch change {
                 case .addSlot: counts.slotsAdded += 1

@@ -128,6 +128,8 @@ public enum StaticInventoryFile {
         var firstIndexByID: [String: Int] = [:]
         var instances: [Instance] = []
         instances.reserveCapacity(document.instances.count)
+        // Machines of one service are usually tagged alike: they share one tag dictionary (TagInterner).
+        var tagInterner = TagInterner()
         for (index, entry) in document.instances.enumerated() {
             let entryLocation = StaticFileError.Entry(index: index, id: entry.id)
             let entryPath: [any CodingKey] = [InventoryDocument.CodingKeys.instances, AnyCodingKey(intValue: index)]
@@ -167,7 +169,7 @@ public enum StaticInventoryFile {
                     address: address,
                     region: entry.region,
                     zone: entry.zone,
-                    tags: entry.tags.mapValues(\.text),
+                    tags: tagInterner.intern(entry.tags.mapValues(\.text)),
                     state: entry.state.map(InstanceState.init(rawValue:)) ?? .running,
                     sourceKind: sourceKind
                 )

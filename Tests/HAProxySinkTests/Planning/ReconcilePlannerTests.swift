@@ -30,6 +30,24 @@ struct ReconcilePlannerTests {
         #expect(apiServers.first?.endpointDescription == "10.0.0.4:8443")
     }
 
+    @Test func aNewBackendsChangesAddEveryPlannedServerInOrderAndCanBeReplaced() throws {
+        var backend = try #require(planner.plan(catalog: catalog(web: [1, 2, 3]), actual: [:]).backend(named: web))
+        #expect(backend.changes == backend.servers.map(ServerChange.addSlot))
+        #expect(backend.changes.map(\.slotName) == (1...10).map { "srv\($0)" })
+        #expect(backend.changeCount == 10)
+        #expect(backend.needsStructuralChange)
+        var relisted = backend
+        relisted.changes = backend.changes
+        #expect(relisted == backend, "plans compare by their changes, however they are kept")
+        #expect(relisted.hashValue == backend.hashValue)
+        // A sink that rewrites the changes (the Data Plane sink repairs parameters) reads back what it wrote.
+        let rewritten = Array(backend.changes.prefix(2))
+        backend.changes = rewritten
+        #expect(backend.changes == rewritten)
+        #expect(backend.changeCount == 2)
+        #expect(backend.status == .new)
+    }
+
     @Test func secondPlanAgainstTheAppliedResultIsANoOp() {
         let catalog = catalog(web: Array(1...25), api: [30, 31])
         let first = planner.plan(catalog: catalog, actual: [:])
