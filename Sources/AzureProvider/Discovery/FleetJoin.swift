@@ -79,8 +79,9 @@ struct FleetJoin: Sendable {
         for vm in snapshot.virtualMachines {
             let scaleSet = vm.properties?.virtualMachineScaleSet?.key.flatMap { scaleSetsByID[$0] }
             let isFlexibleMember = vm.properties?.virtualMachineScaleSet?.id != nil
-            let id = InstanceID(vm.id.lowercased())
-            guard let state = statesByID[id.rawValue] ?? previousStates[id] else {
+            let lowercasedID = vm.id.lowercased()
+            let id = InstanceID(lowercasedID)
+            guard let state = statesByID[lowercasedID] ?? previousStates[id] else {
                 notes.append(Note(instanceID: id, reason: .noPowerState))
                 continue
             }

@@ -70,13 +70,13 @@ public struct ServiceGrouper: Sendable {
                 var members = UnsafeMutableBufferPointer(rebasing: order[bucketStart[service]..<bucketStart[service + 1]])
                 // The sort is stable, and the numbers are in input order: of an id reported twice, the first
                 // report stays. Sorting also puts the duplicates side by side, so finding them hashes nothing.
-                members.sort { instances[Int($0)].id.rawValue < instances[Int($1)].id.rawValue }
+                members.sort { instances[Int($0)].id < instances[Int($1)].id }
                 var endpoints: [Endpoint] = []
                 endpoints.reserveCapacity(members.count)
                 var previous = -1
                 for member in members {
                     let index = Int(member)
-                    if previous >= 0, instances[previous].id.rawValue == instances[index].id.rawValue {
+                    if previous >= 0, instances[previous].id == instances[index].id {
                         skipped.append(SkippedInstance(instances[index], reason: .duplicateID))
                         continue
                     }
