@@ -48,7 +48,7 @@ struct DataPlaneSectionBodyTests {
             }
             let backend = DataPlaneBackend(fields: [
                 "name": "azure-api-8080-eastus", "mode": "http", "server_timeout": 5_000, "srv": "z",
-                "adv_check": ["x": .null, "y": [1, 2.5, true]],
+                "adv_check": ["x": .null, "y": [1, .number(2.5), true]],
             ])
             #expect(
                 Self.string(DataPlaneClient.sectionBody(backend, servers: servers))
