@@ -169,6 +169,7 @@ let package = Package(
         .target(
             name: "DiscoverydCore",
             dependencies: [
+                "CProcessTuning",
                 "ProviderKit",
                 "StaticFileProvider",
                 "AzureProvider",
@@ -184,6 +185,8 @@ let package = Package(
             path: "Sources/discoveryd/Daemon",
             swiftSettings: swiftSettings
         ),
+        // glibc's mallopt for ProcessTuning (Swift's Glibc module does not import it); no-op elsewhere.
+        .target(name: "CProcessTuning"),
         .executableTarget(
             name: "discoveryd",
             dependencies: [

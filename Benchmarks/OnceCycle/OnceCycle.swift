@@ -14,8 +14,10 @@ import Synchronization
 /// `swift run -c release OnceCycle [runs] [first-sync|steady]` (default 5 runs, `first-sync`). `steady` measures
 /// the cycle after that: each run first fills its fake Data Plane API with an untimed `--once`, then times a
 /// second one that finds everything in place (no writes). `DISCOVERYD_BINARY` overrides the executable, which
-/// defaults to `.build/release/discoveryd`. The requests column counts what the timed run asked of the Data
-/// Plane API.
+/// defaults to `.build/release/discoveryd` (dynamically linked); the shipped binary is static
+/// (`Scripts/package.sh`), so measure that one too: `DISCOVERYD_BINARY=.build-static/release/discoveryd` after
+/// `swift build -c release --product discoveryd --static-swift-stdlib --scratch-path .build-static`. The
+/// requests column counts what the timed run asked of the Data Plane API.
 @main
 struct OnceCycle {
     struct Sample {

@@ -29,6 +29,12 @@ struct Discoveryd: AsyncParsableCommand {
         subcommands: [Plan.self, Adopt.self]
     )
 
+    /// ArgumentParser's entry point, after the one setting that must come before any other thread allocates.
+    static func main() async {
+        ProcessTuning.limitMallocArenas()
+        await main(nil)
+    }
+
     @Flag(help: "Show the version.")
     var version = false
 

@@ -185,7 +185,17 @@ public final class DataPlaneClient: Sendable {
         body: JSONValue?,
         target: DataPlaneWriteTarget
     ) async throws -> DataPlaneWriteOutcome {
-        let response = try await send(method, route.adding(target), body: body)
+        try await write(method, route, encodedBody: body.map(JSONValueWriter.bytes), target: target)
+    }
+
+    /// ``write(_:_:body:target:)`` with a body already written as JSON bytes.
+    func write(
+        _ method: DataPlaneMethod,
+        _ route: DataPlaneRoutes.Route,
+        encodedBody: [UInt8]?,
+        target: DataPlaneWriteTarget
+    ) async throws -> DataPlaneWriteOutcome {
+        let response = try await send(method, route.adding(target), encodedBody: encodedBody)
         switch target {
         case .transaction:
             return response.outcome(reloaded: false)
@@ -198,6 +208,12 @@ public final class DataPlaneClient: Sendable {
     func send(_ method: DataPlaneMethod, _ route: DataPlaneRoutes.Route, body: JSONValue? = nil) async throws
         -> DataPlaneResponse
     {
+        try await send(method, route, encodedBody: body.map(JSONValueWriter.bytes))
+    }
+
+    func send(_ method: DataPlaneMethod, _ route: DataPlaneRoutes.Route, encodedBody: [UInt8]?) async throws
+        -> DataPlaneResponse
+    {
         let requestName = "\(method.rawValue) \(route.path)"
         var request = HTTPRequestData(
             method: method.rawValue, url: apiRoot + route.pathAndQuery, headers: [("Accept", "application/json")]
@@ -205,9 +221,9 @@ public final class DataPlaneClient: Sendable {
         if let authorization {
             request.headers.append(("Authorization", authorization))
         }
-        if let body {
+        if let encodedBody {
             request.headers.append(("Content-Type", "application/json"))
-            request.body = JSONValueWriter.bytes(body)
+            request.body = encodedBody
         }
         requests.withLock { $0 += 1 }
         logger.trace("data plane request", metadata: ["request": "\(requestName)"])

@@ -11,6 +11,29 @@ public enum JSONValueWriter {
         return output
     }
 
+    /// `fields` as an object with one more key, `key`, whose value `writeValue` writes straight into the output
+    /// in the key's sorted place: the same bytes as `bytes(.object(fields + [key: value]))` without building
+    /// `value` as a ``JSONValue`` first (a 3,000-server map is 2 MB of dictionaries; its bytes are 0.4 MB).
+    /// `capacity` is the expected size of the whole body, reserved at once so the array is not regrown.
+    public static func bytes(
+        object fields: [String: JSONValue], adding key: String, capacity: Int,
+        value writeValue: (inout [UInt8]) -> Void
+    ) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(capacity)
+        output.append(UInt8(ascii: "{"))
+        var keys = fields.keys.filter { $0 != key }
+        keys.append(key)
+        for (index, name) in keys.sorted().enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            writeString(name, into: &output)
+            output.append(UInt8(ascii: ":"))
+            if name == key { writeValue(&output) } else { write(fields[name]!, into: &output) }
+        }
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
     private static func write(_ value: JSONValue, into output: inout [UInt8]) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)

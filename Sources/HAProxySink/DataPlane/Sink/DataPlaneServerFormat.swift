@@ -30,6 +30,43 @@ public enum DataPlaneServerFormat {
         return fields
     }
 
+    /// `servers` as the `servers` map of a whole backend section, `{"srv1": {...}, ...}`, written straight into
+    /// `output`: byte for byte what ``JSONValueWriter`` writes for the map of ``fields(for:)`` (keys sorted; of
+    /// two servers with one name the first wins, as in ``DataPlaneBackendSection/fields``), without building
+    /// a dictionary per server.
+    public static func writeServerMap(_ servers: [ServerState], into output: inout [UInt8]) {
+        let order = servers.indices.sorted { (servers[$0].name, $0) < (servers[$1].name, $1) }
+        output.append(UInt8(ascii: "{"))
+        var previous: String?
+        for index in order {
+            let server = servers[index]
+            if server.name == previous { continue }
+            if previous != nil { output.append(UInt8(ascii: ",")) }
+            previous = server.name
+            JSONValueWriter.writeString(server.name, into: &output)
+            output.append(UInt8(ascii: ":"))
+            writeFields(of: server, into: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    /// ``fields(for:)`` as JSON, keys in sorted order.
+    private static func writeFields(of server: ServerState, into output: inout [UInt8]) {
+        output.append(contentsOf: #"{"address":"#.utf8)
+        JSONValueWriter.writeString(server.address, into: &output)
+        if server.backup { output.append(contentsOf: #","backup":"enabled""#.utf8) }
+        output.append(contentsOf: #","check":"enabled","cookie":"#.utf8)
+        JSONValueWriter.writeString(server.name, into: &output)
+        output.append(contentsOf: (server.maintenance ? #","maintenance":"enabled","# : #","maintenance":"disabled","#).utf8)
+        output.append(contentsOf: #""name":"#.utf8)
+        JSONValueWriter.writeString(server.name, into: &output)
+        output.append(contentsOf: #","port":"#.utf8)
+        output.append(contentsOf: String(server.port).utf8)
+        output.append(contentsOf: #","weight":"#.utf8)
+        output.append(contentsOf: String(server.weight).utf8)
+        output.append(UInt8(ascii: "}"))
+    }
+
     public static func server(for state: ServerState) -> DataPlaneServer {
         DataPlaneServer(fields: fields(for: state))
     }

@@ -324,12 +324,9 @@ public actor DataPlaneSink: PlanningSink {
                 case .createBackendWithServers(let name, let fields, let changes):
                     logger.info("Creating backend \(name)", metadata: ["backend": "\(name)"])
                     // A new backend's changes are the slots it starts with: all of them go in the one request.
-                    let section = DataPlaneBackendSection(
-                        backend: DataPlaneBackend(fields: fields),
-                        servers: changes.map { DataPlaneServerFormat.server(for: $0.target.configured) }
-                    )
+                    let servers = changes.map(\.target.configured)
                     try await BackendWriteFailure.attributing(to: name, plan: plan) {
-                        try await client.createBackend(section, target: target)
+                        try await client.createBackend(DataPlaneBackend(fields: fields), servers: servers, target: target)
                     }
                     createdBackends.append(name)
                     staged += changes.map { (backend: name, change: $0) }
