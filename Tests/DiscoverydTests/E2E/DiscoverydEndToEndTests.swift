@@ -111,7 +111,12 @@ struct DiscoverydEndToEndTests {
             let drainStarted = ContinuousClock.now
             let shifted = try await env.edit(remaining)
             #expect(shifted <= Self.propagationLimit, "new requests left the draining server after \(shifted)")
-            #expect(try await longRequests.value.sorted() == members)
+            // Every long request completes, the leaving instance's included. (Which instance served the other two
+            // is HAProxy's round robin among requests sent at once, not discoveryd's doing.)
+            let answers = try await longRequests.value
+            #expect(answers.count == 3)
+            #expect(answers.allSatisfy(members.contains), "every long request was answered by an instance: \(answers)")
+            #expect(answers.contains(leaving.name), "the leaving instance's long request completed: \(answers)")
             #expect(
                 env.discoveryd.log.contains("\(slot): \(slot) \(env.endpoint(of: leaving.name)) weight 100 -> "
                     + "\(slot) \(env.endpoint(of: leaving.name)) weight 100 drain"),
