@@ -32,18 +32,9 @@ extension DataPlaneClient {
         return try response.list().map { DataPlaneBackendSection(fields: try response.object($0)) }
     }
 
-    /// Creates a backend together with its servers (and any other children the section carries) in one
-    /// request. Only after ``supportsFullSection()`` said yes.
-    @discardableResult
-    public func createBackend(_ section: DataPlaneBackendSection, target: DataPlaneWriteTarget) async throws
-        -> DataPlaneWriteOutcome
-    {
-        try await write(.POST, routes.backends.fullSection, body: .object(section.fields), target: target)
-    }
-
-    /// Creates a new backend with `servers` (``DataPlaneServerFormat``) in one request: the body
-    /// ``createBackend(_:target:)`` sends for that section, written from the states directly, so a backend of
-    /// 3,000 slots never exists as 3,000 dictionaries (most of a first sync's heap peak).
+    /// Creates a new backend with `servers` (``DataPlaneServerFormat``) in one request. Only after
+    /// ``supportsFullSection()`` said yes. The body is written from the states directly, so a backend of 3,000
+    /// slots never exists as 3,000 dictionaries (most of a first sync's heap peak).
     @discardableResult
     public func createBackend(_ backend: DataPlaneBackend, servers: [ServerState], target: DataPlaneWriteTarget)
         async throws -> DataPlaneWriteOutcome
