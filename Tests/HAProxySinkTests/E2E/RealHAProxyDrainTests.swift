@@ -28,8 +28,11 @@ struct RealHAProxyDrainTests {
     }
 
     @Test func aLongRequestThroughALeavingServerCompletesWhileNewRequestsGoElsewhere() async throws {
-        try await withRealHAProxy(backend: Self.backend, servers: ["web-1", "web-2", "web-3"], firstHost: 31) {
-            haproxy, web, probe in
+        try await withRealHAProxy(
+            backends: [.init(Self.backend)],
+            servers: NameHTTPServer.numbered("web", 1...3, firstHost: 31)
+        ) { lab in
+            let (haproxy, web, probe) = (lab.haproxy, lab.servers, lab.probe)
             let time = ManualTime()
             let settings = HAProxySinkSettings(drainPolicy: try DrainPolicy(seconds: 60))
             let sink = RuntimeAPISink(client: haproxy.runtime, settings: settings, now: { time.now })
@@ -96,8 +99,11 @@ struct RealHAProxyDrainTests {
     }
 
     @Test func anInstanceThatComesBackDuringItsDrainServesAgainFromTheSameSlot() async throws {
-        try await withRealHAProxy(backend: Self.backend, servers: ["web-1", "web-2", "web-3"], firstHost: 41) {
-            haproxy, web, probe in
+        try await withRealHAProxy(
+            backends: [.init(Self.backend)],
+            servers: NameHTTPServer.numbered("web", 1...3, firstHost: 41)
+        ) { lab in
+            let (haproxy, web, probe) = (lab.haproxy, lab.servers, lab.probe)
             let time = ManualTime()
             let settings = HAProxySinkSettings(drainPolicy: try DrainPolicy(seconds: 60))
             let sink = RuntimeAPISink(client: haproxy.runtime, settings: settings, now: { time.now })
