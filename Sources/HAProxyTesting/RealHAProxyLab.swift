@@ -35,8 +35,8 @@ public struct RealHAProxyLab: Sendable {
     public let servers: [NameHTTPServer]
     /// The Runtime API as discoveryd's `haproxy.runtime_socket` names it: a path, or `127.0.0.1:port`.
     public let runtimeSocket: String
-    private let frontends: [String: TrafficProbe]
-    private let firstBackend: String
+    fileprivate let frontends: [String: TrafficProbe]
+    fileprivate let firstBackend: String
 
     /// Requests through the first backend's frontend.
     public var probe: TrafficProbe { frontends[firstBackend]! }
@@ -59,22 +59,6 @@ public struct RealHAProxyLab: Sendable {
     public func endpoint(of name: String) throws -> String {
         let server = try server(name)
         return "\(server.host):\(server.port)"
-    }
-
-    fileprivate init(
-        directory: URL,
-        haproxy: HAProxyProcess,
-        servers: [NameHTTPServer],
-        runtimeSocket: String,
-        frontends: [String: TrafficProbe],
-        firstBackend: String
-    ) {
-        self.directory = directory
-        self.haproxy = haproxy
-        self.servers = servers
-        self.runtimeSocket = runtimeSocket
-        self.frontends = frontends
-        self.firstBackend = firstBackend
     }
 }
 
