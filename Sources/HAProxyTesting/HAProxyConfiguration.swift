@@ -53,33 +53,3 @@ public struct HAProxyConfiguration: Sendable {
         return lines.joined(separator: "\n")
     }
 }
-
-/// Runs `body` with HTTP servers named `names` on 127.0.0.`firstHost`…, and a real HAProxy whose one
-/// backend (`slots` declared slots, reached on a loopback frontend) has a Runtime API socket on TCP loopback.
-/// Everything is stopped and removed afterwards, whatever happens.
-public func withRealHAProxy<Result: Sendable>(
-    backend: String,
-    slots: Int = 10,
-    servers names: [String],
-    firstHost: Int,
-    _ body: (_ haproxy: HAProxyProcess, _ servers: [NameHTTPServer], _ probe: TrafficProbe) async throws -> Result
-) async throws -> Result {
-    try await withTemporaryDirectory { directory in
-        let frontendPort = try await freeLoopbackPort()
-        let socketPort = try await freeLoopbackPort()
-        let configuration = HAProxyConfiguration(
-            runtimeSocket: "ipv4@127.0.0.1:\(socketPort)",
-            backends: [.init(name: backend, frontendPort: frontendPort, slots: slots)]
-        )
-        let specs = names.enumerated().map { (name: $1, host: "127.0.0.\(firstHost + $0)") }
-        return try await NameHTTPServer.withServers(specs) { servers in
-            try await HAProxyProcess.withRunning(
-                configuration: configuration.text,
-                runtimeEndpoint: .tcp(host: "127.0.0.1", port: socketPort),
-                in: directory
-            ) { haproxy in
-                try await body(haproxy, names.map { servers[$0]! }, TrafficProbe(port: frontendPort))
-            }
-        }
-    }
-}

@@ -57,6 +57,7 @@ public final class HAProxyProcess: @unchecked Sendable {
     /// Starts HAProxy and waits until its Runtime API answers.
     public func start() async throws {
         guard let executable = Self.executable else { throw HarnessError("haproxy is not installed") }
+        LeftoverProcesses.stopOnce()
         let check = Process()
         check.executableURL = URL(fileURLWithPath: executable)
         check.arguments = ["-c", "-q", "-f", configurationFile.path]
@@ -75,6 +76,7 @@ public final class HAProxyProcess: @unchecked Sendable {
         process.standardError = log
         try process.run()
         self.process = process
+        LeftoverProcesses.record(process.processIdentifier, in: configurationFile.deletingLastPathComponent())
 
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {

@@ -84,6 +84,11 @@ public actor RuntimeAPISink: PlanningSink {
         )
         report.revisitAfter = plan.revisitAfter(now: planTime)
         warnings += plan.warnings
+        // The change lines name their instances when they are logged (the loop logs them at info).
+        let instances =
+            logger.logLevel <= .info
+            ? ServerChangeInstances(catalog: catalog, plan: plan, previousAssignments: assignments, previousDrains: drains)
+            : nil
         var chains: [[RuntimeCommand]] = []
         var chainBackend: [String] = []
         var written: [String: [ServerChange]] = [:]
@@ -91,7 +96,8 @@ public actor RuntimeAPISink: PlanningSink {
             let translation = translator.translate(
                 backend,
                 actual: snapshot.servers[backend.backendName] ?? [],
-                usesHealthChecks: snapshot.usesHealthChecks(backend: backend.backendName)
+                usesHealthChecks: snapshot.usesHealthChecks(backend: backend.backendName),
+                instances: instances?.backend(backend)
             )
             chains += translation.chains
             chainBackend += Array(repeating: backend.backendName, count: translation.chains.count)

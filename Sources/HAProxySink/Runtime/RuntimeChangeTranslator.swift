@@ -32,6 +32,16 @@ public struct RuntimeChangeTranslator: Sendable {
     public init() {}
 
     public func translate(_ plan: BackendPlan, actual: [RuntimeServerState], usesHealthChecks: Bool) -> Translation {
+        translate(plan, actual: actual, usesHealthChecks: usesHealthChecks, instances: nil)
+    }
+
+    /// As above; each change line names the change's instance where `instances` knows it.
+    func translate(
+        _ plan: BackendPlan,
+        actual: [RuntimeServerState],
+        usesHealthChecks: Bool,
+        instances: ServerChangeInstances.Backend?
+    ) -> Translation {
         var translation = Translation()
         let backend = plan.backendName
         for change in plan.changes {
@@ -63,7 +73,9 @@ public struct RuntimeChangeTranslator: Sendable {
                     )
                 }
                 if !chain.isEmpty {
-                    translation.changes.append("\(backend)/\(to.name): \(from) -> \(to)")
+                    translation.changes.append(
+                        "\(backend)/\(to.name): \(from) -> \(to)" + (instances?.annotation(for: change) ?? "")
+                    )
                 }
             case .addSlot(let server):
                 var arguments: [String] = []
@@ -84,12 +96,17 @@ public struct RuntimeChangeTranslator: Sendable {
                 if !server.maintenance {
                     chain.append(.enableServer(backend: backend, server: server.name))
                 }
-                translation.changes.append("\(backend)/\(server.name): added \(server)")
+                translation.changes.append(
+                    "\(backend)/\(server.name): added \(server)" + (instances?.annotation(for: change) ?? "")
+                )
             case .removeSlot(let server):
                 // Never `del server`: a free slot stays, in maintenance.
                 if !server.maintenance {
                     chain.append(.setState(backend: backend, server: server.name, .maint))
-                    translation.changes.append("\(backend)/\(server.name): \(server) -> maint (kept, not deleted)")
+                    translation.changes.append(
+                        "\(backend)/\(server.name): \(server) -> maint (kept, not deleted)"
+                            + (instances?.annotation(for: change) ?? "")
+                    )
                 }
             }
             if !chain.isEmpty {

@@ -30,23 +30,26 @@ struct DiscoverydEndToEndTests {
             #expect(joined <= Self.propagationLimit, "instance joining took \(joined)")
             let after = try await env.haproxy.activeSlots(backend: Self.backend)
             #expect(after.filter { $0.key != "srv11" } == before, "no other server's address changed")
-            #expect(after["srv11"] == env.endpoint(of: E2EEnvironment.name(11)))
+            let joinedEndpoint = try env.endpoint(of: E2EEnvironment.name(11))
+            #expect(after["srv11"] == joinedEndpoint)
 
             // A removed instance gets no new request.
             members.removeAll { $0 == E2EEnvironment.name(2) }
             let removed = try await env.edit(members)
             #expect(removed <= Self.propagationLimit, "instance leaving took \(removed)")
-            let requestsBefore = env.servers[E2EEnvironment.name(2)]!.requests
+            let requestsBefore = try env.server(E2EEnvironment.name(2)).requests
             _ = try await env.probe.distribution(of: 40)
-            #expect(env.servers[E2EEnvironment.name(2)]!.requests == requestsBefore)
+            #expect(try env.server(E2EEnvironment.name(2)).requests == requestsBefore)
 
             // A changed address: web-03's machine now answers where web-12 listens; same slot.
-            let web03Slot = try #require(after.first { $0.value == env.endpoint(of: E2EEnvironment.name(3)) }?.key)
+            let web03Endpoint = try env.endpoint(of: E2EEnvironment.name(3))
+            let web03Slot = try #require(after.first { $0.value == web03Endpoint }?.key)
             env.moved[E2EEnvironment.name(3)] = E2EEnvironment.name(12)
             let readdressed = try await env.edit(members)
             #expect(readdressed <= Self.propagationLimit, "address change took \(readdressed)")
             let moved = try await env.haproxy.activeSlots(backend: Self.backend)
-            #expect(moved[web03Slot] == env.endpoint(of: E2EEnvironment.name(12)))
+            let web12Endpoint = try env.endpoint(of: E2EEnvironment.name(12))
+            #expect(moved[web03Slot] == web12Endpoint)
 
             // A broken edit changes nothing: the last good file stands.
             try env.writeFixture("instances:\n  - id: [broken\n")
@@ -87,9 +90,10 @@ struct DiscoverydEndToEndTests {
         try await E2EEnvironment.withRunning(drainSeconds: 2, intervalSeconds: 30) { env in
             let members = (1...3).map(E2EEnvironment.name)
             _ = try await env.edit(members)
-            let leaving = env.servers[E2EEnvironment.name(2)]!
+            let leaving = try env.server(E2EEnvironment.name(2))
+            let leavingEndpoint = try env.endpoint(of: leaving.name)
             let slot = try #require(
-                try await env.haproxy.activeSlots(backend: Self.backend).first { $0.value == env.endpoint(of: leaving.name) }?.key
+                try await env.haproxy.activeSlots(backend: Self.backend).first { $0.value == leavingEndpoint }?.key
             )
 
             // A long request on each instance (round robin), so one runs through the leaving one.
@@ -118,9 +122,9 @@ struct DiscoverydEndToEndTests {
             #expect(answers.allSatisfy(members.contains), "every long request was answered by an instance: \(answers)")
             #expect(answers.contains(leaving.name), "the leaving instance's long request completed: \(answers)")
             #expect(
-                env.discoveryd.log.contains("\(slot): \(slot) \(env.endpoint(of: leaving.name)) weight 100 -> "
-                    + "\(slot) \(env.endpoint(of: leaving.name)) weight 100 drain"),
-                "the slot went to drain, not straight to maintenance"
+                env.discoveryd.log.contains("\(slot): \(slot) \(leavingEndpoint) weight 100 -> "
+                    + "\(slot) \(leavingEndpoint) weight 100 drain, instance id \(leaving.name) left"),
+                "the slot went to drain, not straight to maintenance, and the line names the instance"
             )
 
             // When the drain ends the slot is free: maintenance, placeholder address.
@@ -168,28 +172,19 @@ struct DiscoverydEndToEndTests {
 
 /// Twelve HTTP servers, a real HAProxy with ten slots, and discoveryd on a fixture the test edits.
 final class E2EEnvironment: @unchecked Sendable {
-    let directory: URL
-    let servers: [String: NameHTTPServer]
-    let haproxy: HAProxyProcess
+    let lab: RealHAProxyLab
     let discoveryd: DiscoverydProcess
-    let probe: TrafficProbe
     /// Instances whose address is now another server's (instance name → server name).
     var moved: [String: String] = [:]
 
+    var haproxy: HAProxyProcess { lab.haproxy }
+    var probe: TrafficProbe { lab.probe }
+
     static func name(_ number: Int) -> String { String(format: "web-%02d", number) }
 
-    private init(
-        directory: URL,
-        servers: [String: NameHTTPServer],
-        haproxy: HAProxyProcess,
-        discoveryd: DiscoverydProcess,
-        probe: TrafficProbe
-    ) {
-        self.directory = directory
-        self.servers = servers
-        self.haproxy = haproxy
+    private init(lab: RealHAProxyLab, discoveryd: DiscoverydProcess) {
+        self.lab = lab
         self.discoveryd = discoveryd
-        self.probe = probe
     }
 
     /// - Parameters:
@@ -200,89 +195,62 @@ final class E2EEnvironment: @unchecked Sendable {
         intervalSeconds: Int = 5,
         _ body: (E2EEnvironment) async throws -> Void
     ) async throws {
-        try await withTemporaryDirectory { directory in
-            let frontendPort = try await freeLoopbackPort()
-            let socket = directory.appendingPathComponent("admin.sock").path
-            let configuration = HAProxyConfiguration(
-                runtimeSocket: socket,
-                backends: [.init(name: DiscoverydEndToEndTests.backend, frontendPort: frontendPort, slots: 10)]
+        try await withRealHAProxy(
+            backends: [.init(DiscoverydEndToEndTests.backend, slots: 10)],
+            servers: (1...12).map { (name: name($0), host: "127.0.0.\(10 + $0)") },
+            runtimeSocket: .unix
+        ) { lab in
+            // discoveryd starts on an empty fleet; the first edit fills it.
+            try "instances: []\n".write(
+                to: lab.directory.appendingPathComponent("instances.yaml"),
+                atomically: true,
+                encoding: .utf8
             )
-            let specs = (1...12).map { (name: name($0), host: "127.0.0.\(10 + $0)") }
-            try await NameHTTPServer.withServers(specs) { servers in
-                try await HAProxyProcess.withRunning(
-                    configuration: configuration.text,
-                    runtimeEndpoint: .unixSocket(path: socket),
-                    in: directory
-                ) { haproxy in
-                    // discoveryd starts on an empty fleet; the first edit fills it.
-                    try "instances: []\n".write(
-                        to: directory.appendingPathComponent("instances.yaml"),
-                        atomically: true,
-                        encoding: .utf8
-                    )
-                    let daemonConfiguration = """
-                        static:
-                          path: instances.yaml
-                        haproxy:
-                          runtime_socket: \(socket)
-                          drain_seconds: \(drainSeconds)
-                          backend:
-                            name_prefix: e2e
-                        polling:
-                          interval_seconds: \(intervalSeconds)
-                          jitter_seconds: 0
-                          backoff_base_seconds: 1
-                          max_backoff_seconds: 5
-                        logging:
-                          level: debug
-                        """
-                    try await DiscoverydProcess.withRunning(configuration: daemonConfiguration, in: directory) {
-                        discoveryd in
-                        let environment = E2EEnvironment(
-                            directory: directory,
-                            servers: servers,
-                            haproxy: haproxy,
-                            discoveryd: discoveryd,
-                            probe: TrafficProbe(port: frontendPort)
-                        )
-                        do {
-                            try await body(environment)
-                        } catch {
-                            Issue.record("discoveryd log:\n\(discoveryd.log.suffix(4000))")
-                            throw error
-                        }
-                    }
+            let daemonConfiguration = StaticFleet.configuration(
+                runtimeSocket: lab.runtimeSocket,
+                haproxy: ["drain_seconds: \(drainSeconds)"],
+                sections: [
+                    "polling:", "  interval_seconds: \(intervalSeconds)", "  jitter_seconds: 0",
+                    "  backoff_base_seconds: 1", "  max_backoff_seconds: 5", "logging:", "  level: debug",
+                ]
+            )
+            try await DiscoverydProcess.withRunning(configuration: daemonConfiguration, in: lab.directory) { discoveryd in
+                let environment = E2EEnvironment(lab: lab, discoveryd: discoveryd)
+                do {
+                    try await body(environment)
+                } catch {
+                    Issue.record("discoveryd log:\n\(discoveryd.log.suffix(4000))")
+                    throw error
                 }
             }
         }
     }
 
-    func endpoint(of serverName: String) -> String {
-        let server = servers[serverName]!
-        return "\(server.host):\(server.port)"
-    }
+    func server(_ name: String) throws -> NameHTTPServer { try lab.server(name) }
+
+    func endpoint(of serverName: String) throws -> String { try lab.endpoint(of: serverName) }
 
     /// The servers that should answer when `members` are the fixture's instances.
     func expectedResponders(_ members: [String]) -> Set<String> {
         Set(members.map { moved[$0] ?? $0 })
     }
 
-    func fixture(_ members: [String]) -> String {
-        StaticFleet(
+    func fixture(_ members: [String]) throws -> String {
+        try StaticFleet(
             members.map { member in
-                let server = servers[moved[member] ?? member]!
+                let server = try lab.server(moved[member] ?? member)
                 return (member, server.host, server.port)
             }
         ).yaml
     }
 
     func writeFixture(_ text: String) throws {
-        try text.write(to: directory.appendingPathComponent("instances.yaml"), atomically: true, encoding: .utf8)
+        try text.write(to: lab.directory.appendingPathComponent("instances.yaml"), atomically: true, encoding: .utf8)
     }
 
     /// Writes the fixture with `members` and returns how long until traffic reached exactly them.
     func edit(_ members: [String]) async throws -> Duration {
-        try writeFixture(fixture(members))
+        try writeFixture(try fixture(members))
         let expected = expectedResponders(members)
         guard
             let elapsed = try await probe.waitForResponders(

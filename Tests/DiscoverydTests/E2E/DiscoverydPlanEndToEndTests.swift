@@ -15,28 +15,11 @@ extension DiscoverydEndToEndTests {
         _ body: (HAProxyProcess, _ executable: DiscoverydExecutable, _ directory: URL, _ config: URL) async throws -> Void
     ) async throws {
         let executable = try #require(DiscoverydExecutable.locate(), "the discoveryd executable was not built")
-        try await withTemporaryDirectory { directory in
-            let socket = directory.appendingPathComponent("admin.sock").path
-            let configuration = HAProxyConfiguration(
-                runtimeSocket: socket,
-                backends: [.init(name: planBackend, frontendPort: try await freeLoopbackPort(), slots: 10, check: false)]
-            )
-            try await HAProxyProcess.withRunning(
-                configuration: configuration.text,
-                runtimeEndpoint: .unixSocket(path: socket),
-                in: directory
-            ) { haproxy in
-                let config = directory.appendingPathComponent("discoveryd.yaml")
-                try """
-                    static:
-                      path: instances.yaml
-                    haproxy:
-                      runtime_socket: \(socket)
-                      backend:
-                        name_prefix: e2e
-                    """.write(to: config, atomically: true, encoding: .utf8)
-                try await body(haproxy, executable, directory, config)
-            }
+        try await withRealHAProxy(backends: [.init(planBackend, check: false)], runtimeSocket: .unix) { lab in
+            let config = lab.directory.appendingPathComponent("discoveryd.yaml")
+            try StaticFleet.configuration(runtimeSocket: lab.runtimeSocket)
+                .write(to: config, atomically: true, encoding: .utf8)
+            try await body(lab.haproxy, executable, lab.directory, config)
         }
     }
 

@@ -39,6 +39,7 @@ final class DiscoverydProcess: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        LeftoverProcesses.record(process.processIdentifier, in: directory)
         let discoveryd = DiscoverydProcess(process: process, logFile: logFile)
         do {
             let result = try await body(discoveryd)

@@ -38,6 +38,17 @@ struct StaticFleet {
     func write(to file: URL) throws {
         try yaml.write(to: file, atomically: true, encoding: .utf8)
     }
+
+    /// The discoveryd configuration of the end-to-end tests: the fleet file `instances.yaml` next to it, the
+    /// Runtime API sink on `socket` writing `e2e-…` backends, plus `haproxy` keys and further `sections`.
+    static func configuration(runtimeSocket socket: String, haproxy: [String] = [], sections: [String] = []) -> String {
+        let lines =
+            ["static:", "  path: instances.yaml", "haproxy:", "  runtime_socket: \(socket)"]
+            + haproxy.map { "  " + $0 }
+            + ["  backend:", "    name_prefix: e2e"]
+            + sections
+        return lines.joined(separator: "\n") + "\n"
+    }
 }
 
 /// The active slots (`srvN` → `address:port`) after applying a plan's JSON changes to `before`: what

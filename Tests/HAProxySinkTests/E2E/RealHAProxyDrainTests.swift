@@ -6,33 +6,28 @@ import Testing
 
 /// Graceful drain (`haproxy.drain_seconds`) through the Runtime API sink against a real HAProxy, with real
 /// HTTP servers behind it. The sink's clock is the test's, so when a drain ends is decided by the test, not
-/// by how fast a loaded machine runs; only the long request takes real time.
-@Suite(
-    "Graceful drain against a real HAProxy",
-    .enabled(if: HAProxyProcess.isInstalled, "haproxy is not installed (apt-get install haproxy); .ci/run installs it"),
-    .serialized
-)
-struct RealHAProxyDrainTests {
-    static let key = ServiceKey(name: "web", port: 8080, region: "e2e")
-    static let backend = "azure-web-8080-e2e"
-
-    static func catalog(_ servers: [NameHTTPServer]) -> ServiceCatalog {
-        ServiceCatalog([
-            DiscoveredService(
-                key: key,
-                endpoints: servers.map {
-                    Endpoint(instanceID: InstanceID($0.name), instanceName: $0.name, address: $0.host, port: $0.port)
-                }
-            )
-        ])
+/// by how fast a loaded machine runs; only the long request takes real time. In the real-HAProxy suite (an
+/// extension of it), which runs its tests one at a time.
+extension RealHAProxyRuntimeSinkTests {
+    /// Three servers (`web-1`…`web-3` on 127.0.0.`firstHost`…) behind a real HAProxy, and a Runtime API sink
+    /// with a 60 s drain on the test's clock.
+    static func withDrainingSink(
+        firstHost: Int,
+        _ body: (RealHAProxyLab, RuntimeAPISink, HAProxySinkSettings, ManualTime) async throws -> Void
+    ) async throws {
+        try await withRealHAProxy(
+            backends: [.init(backend)],
+            servers: NameHTTPServer.numbered("web", 1...3, firstHost: firstHost)
+        ) { lab in
+            let time = ManualTime()
+            let settings = HAProxySinkSettings(drainPolicy: try DrainPolicy(seconds: 60))
+            try await body(lab, RuntimeAPISink(client: lab.haproxy.runtime, settings: settings, now: { time.now }), settings, time)
+        }
     }
 
     @Test func aLongRequestThroughALeavingServerCompletesWhileNewRequestsGoElsewhere() async throws {
-        try await withRealHAProxy(backend: Self.backend, servers: ["web-1", "web-2", "web-3"], firstHost: 31) {
-            haproxy, web, probe in
-            let time = ManualTime()
-            let settings = HAProxySinkSettings(drainPolicy: try DrainPolicy(seconds: 60))
-            let sink = RuntimeAPISink(client: haproxy.runtime, settings: settings, now: { time.now })
+        try await Self.withDrainingSink(firstHost: 31) { lab, sink, _, time in
+            let (haproxy, web, probe) = (lab.haproxy, lab.servers, lab.probe)
             let started = try await haproxy.info()
 
             try await sink.apply(Self.catalog(web), options: ApplyOptions(fullResync: true))
@@ -96,11 +91,8 @@ struct RealHAProxyDrainTests {
     }
 
     @Test func anInstanceThatComesBackDuringItsDrainServesAgainFromTheSameSlot() async throws {
-        try await withRealHAProxy(backend: Self.backend, servers: ["web-1", "web-2", "web-3"], firstHost: 41) {
-            haproxy, web, probe in
-            let time = ManualTime()
-            let settings = HAProxySinkSettings(drainPolicy: try DrainPolicy(seconds: 60))
-            let sink = RuntimeAPISink(client: haproxy.runtime, settings: settings, now: { time.now })
+        try await Self.withDrainingSink(firstHost: 41) { lab, sink, settings, time in
+            let (haproxy, web, probe) = (lab.haproxy, lab.servers, lab.probe)
             let all: Set<String> = ["web-1", "web-2", "web-3"]
 
             try await sink.apply(Self.catalog(web), options: ApplyOptions(fullResync: true))

@@ -35,58 +35,48 @@ extension RealHAProxyRuntimeSinkTests {
 
     @Test(.enabled(if: RealHAProxyRuntimeSinkTests.hasIPv6Loopback, "this machine has no IPv6 loopback (::1) to listen on"))
     func ipv6InstancesTakeTrafficInDeclaredAndAddedSlots() async throws {
-        try await withTemporaryDirectory { directory in
-            let frontendPort = try await freeLoopbackPort()
-            let socketPort = try await freeLoopbackPort()
-            // Two declared slots: the third instance needs `add server [::1]:port`.
-            let configuration = HAProxyConfiguration(
-                runtimeSocket: "ipv4@127.0.0.1:\(socketPort)",
-                backends: [.init(name: Self.backend, frontendPort: frontendPort, slots: 2)]
-            )
-            try await NameHTTPServer.withServers((1...3).map { (name: "v6-\($0)", host: "::1") }) { servers in
-                try await HAProxyProcess.withRunning(
-                    configuration: configuration.text,
-                    runtimeEndpoint: .tcp(host: "127.0.0.1", port: socketPort),
-                    in: directory
-                ) { haproxy in
-                    let sink = RuntimeAPISink(client: haproxy.runtime)
-                    let probe = TrafficProbe(port: frontendPort)
-                    let v6 = (1...3).map { servers["v6-\($0)"]! }
-                    // Through the grouper, as the daemon does: a provider's long spelling of ::1 is canonical.
-                    let catalog = { (members: ArraySlice<NameHTTPServer>) in
-                        ServiceGrouper().group(
-                            members.map {
-                                Instance(
-                                    id: InstanceID($0.name), address: "0:0:0:0:0:0:0:1", region: "e2e",
-                                    tags: [
-                                        "HAProxy:Service:Name": "web", "HAProxy:Service:Port": "8080",
-                                        "HAProxy:Instance:Port": String($0.port),
-                                    ],
-                                    sourceKind: "test"
-                                )
-                            }
-                        ).catalog
+        // Two declared slots: the third instance needs `add server [::1]:port`.
+        try await withRealHAProxy(
+            backends: [.init(Self.backend, slots: 2)],
+            servers: (1...3).map { (name: "v6-\($0)", host: "::1") }
+        ) { lab in
+            let haproxy = lab.haproxy
+            let sink = RuntimeAPISink(client: haproxy.runtime)
+            let probe = lab.probe
+            let v6 = lab.servers
+            // Through the grouper, as the daemon does: a provider's long spelling of ::1 is canonical.
+            let catalog = { (members: ArraySlice<NameHTTPServer>) in
+                ServiceGrouper().group(
+                    members.map {
+                        Instance(
+                            id: InstanceID($0.name), address: "0:0:0:0:0:0:0:1", region: "e2e",
+                            tags: [
+                                "HAProxy:Service:Name": "web", "HAProxy:Service:Port": "8080",
+                                "HAProxy:Instance:Port": String($0.port),
+                            ],
+                            sourceKind: "test"
+                        )
                     }
-
-                    let first = try await sink.apply(catalog(v6[0..<2]), options: ApplyOptions(fullResync: true))
-                    #expect(first.failures.isEmpty, "\(first.failures)")
-                    #expect(
-                        try await haproxy.activeSlots(backend: Self.backend)
-                            == ["srv1": "::1:\(v6[0].port)", "srv2": "::1:\(v6[1].port)"]
-                    )
-                    let reached = try await probe.waitForResponders(["v6-1", "v6-2"], count: 12, timeout: .seconds(20))
-                    #expect(reached != nil, "traffic through HAProxy did not reach the IPv6 servers")
-
-                    let grown = try await sink.apply(catalog(v6[0..<3]), options: ApplyOptions())
-                    #expect(grown.failures.isEmpty, "\(grown.failures)")
-                    #expect(try await haproxy.activeSlots(backend: Self.backend)["srv3"] == "::1:\(v6[2].port)")
-                    let all = try await probe.waitForResponders(["v6-1", "v6-2", "v6-3"], count: 18, timeout: .seconds(20))
-                    #expect(all != nil, "traffic did not reach the IPv6 server added at runtime")
-
-                    let again = try await sink.apply(catalog(v6[0..<3]), options: ApplyOptions())
-                    #expect(again.serversChanged == 0, "the canonical address is what HAProxy shows back")
-                }
+                ).catalog
             }
+
+            let first = try await sink.apply(catalog(v6[0..<2]), options: ApplyOptions(fullResync: true))
+            #expect(first.failures.isEmpty, "\(first.failures)")
+            #expect(
+                try await haproxy.activeSlots(backend: Self.backend)
+                    == ["srv1": "::1:\(v6[0].port)", "srv2": "::1:\(v6[1].port)"]
+            )
+            let reached = try await probe.waitForResponders(["v6-1", "v6-2"], count: 12, timeout: .seconds(20))
+            #expect(reached != nil, "traffic through HAProxy did not reach the IPv6 servers")
+
+            let grown = try await sink.apply(catalog(v6[0..<3]), options: ApplyOptions())
+            #expect(grown.failures.isEmpty, "\(grown.failures)")
+            #expect(try await haproxy.activeSlots(backend: Self.backend)["srv3"] == "::1:\(v6[2].port)")
+            let all = try await probe.waitForResponders(["v6-1", "v6-2", "v6-3"], count: 18, timeout: .seconds(20))
+            #expect(all != nil, "traffic did not reach the IPv6 server added at runtime")
+
+            let again = try await sink.apply(catalog(v6[0..<3]), options: ApplyOptions())
+            #expect(again.serversChanged == 0, "the canonical address is what HAProxy shows back")
         }
     }
 }

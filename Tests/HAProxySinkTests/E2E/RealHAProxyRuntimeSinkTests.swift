@@ -27,69 +27,58 @@ struct RealHAProxyRuntimeSinkTests {
     }
 
     @Test func trafficFollowsEveryChangeWithoutAReloadAndARestartIsRepaired() async throws {
-        try await withTemporaryDirectory { directory in
-            let frontendPort = try await freeLoopbackPort()
-            let socketPort = try await freeLoopbackPort()
-            let configuration = HAProxyConfiguration(
-                runtimeSocket: "ipv4@127.0.0.1:\(socketPort)",
-                backends: [.init(name: Self.backend, frontendPort: frontendPort, slots: 10)]
-            )
-            let specs = (1...12).map { (name: "web-\($0)", host: "127.0.0.\(10 + $0)") }
-            try await NameHTTPServer.withServers(specs) { servers in
-                try await HAProxyProcess.withRunning(
-                    configuration: configuration.text,
-                    runtimeEndpoint: .tcp(host: "127.0.0.1", port: socketPort),
-                    in: directory
-                ) { haproxy in
-                    let sink = RuntimeAPISink(client: haproxy.runtime)
-                    let probe = TrafficProbe(port: frontendPort)
-                    let web = (1...12).map { servers["web-\($0)"]! }
-                    let names = { (range: ClosedRange<Int>) in Set(range.map { "web-\($0)" }) }
-                    let started = try await haproxy.info()
+        try await withRealHAProxy(
+            backends: [.init(Self.backend, slots: 10)],
+            servers: NameHTTPServer.numbered("web", 1...12, firstHost: 11)
+        ) { lab in
+            let haproxy = lab.haproxy
+            let sink = RuntimeAPISink(client: haproxy.runtime)
+            let probe = lab.probe
+            let web = lab.servers
+            let names = { (range: ClosedRange<Int>) in Set(range.map { "web-\($0)" }) }
+            let started = try await haproxy.info()
 
-                    try await sink.apply(Self.catalog(Array(web[0..<10])), options: ApplyOptions(fullResync: true))
-                    #expect(try await probe.responders(30) == names(1...10))
+            try await sink.apply(Self.catalog(Array(web[0..<10])), options: ApplyOptions(fullResync: true))
+            #expect(try await probe.responders(30) == names(1...10))
 
-                    // Ten slots declared: the eleventh instance needs `add server`; no other slot moves.
-                    let addressesBefore = try await Self.slotAddresses(haproxy)
-                    try await sink.apply(Self.catalog(Array(web[0..<11])), options: ApplyOptions())
-                    #expect(try await probe.responders(33) == names(1...11))
-                    let addressesAfter = try await Self.slotAddresses(haproxy)
-                    #expect(addressesAfter.filter { $0.key != "srv11" } == addressesBefore)
-                    #expect(addressesAfter["srv11"] == "127.0.0.21:\(web[10].port)")
+            // Ten slots declared: the eleventh instance needs `add server`; no other slot moves.
+            let addressesBefore = try await Self.slotAddresses(haproxy)
+            try await sink.apply(Self.catalog(Array(web[0..<11])), options: ApplyOptions())
+            #expect(try await probe.responders(33) == names(1...11))
+            let addressesAfter = try await Self.slotAddresses(haproxy)
+            #expect(addressesAfter.filter { $0.key != "srv11" } == addressesBefore)
+            #expect(addressesAfter["srv11"] == "127.0.0.21:\(web[10].port)")
 
-                    // Removed: no new request reaches it.
-                    var current = Array(web[0..<11])
-                    current.remove(at: 1)
-                    try await sink.apply(Self.catalog(current), options: ApplyOptions())
-                    let removedCount = web[1].requests
-                    #expect(try await probe.responders(30) == names(1...11).subtracting(["web-2"]))
-                    #expect(web[1].requests == removedCount)
+            // Removed: no new request reaches it.
+            var current = Array(web[0..<11])
+            current.remove(at: 1)
+            try await sink.apply(Self.catalog(current), options: ApplyOptions())
+            let removedCount = web[1].requests
+            #expect(try await probe.responders(30) == names(1...11).subtracting(["web-2"]))
+            #expect(web[1].requests == removedCount)
 
-                    // web-3's machine now answers at web-12's address: the same slot is re-addressed.
-                    let web3Slot = try #require(addressesBefore.first { $0.value == "127.0.0.13:\(web[2].port)" }?.key)
-                    current[1] = web[11]
-                    try await sink.apply(Self.catalog(current, renamed: ["web-12": "web-3"]), options: ApplyOptions())
-                    let expected = names(1...12).subtracting(["web-2", "web-3"])
-                    #expect(try await probe.responders(30) == expected)
-                    let readdressed = try await Self.slotAddresses(haproxy)
-                    #expect(readdressed[web3Slot] == "127.0.0.22:\(web[11].port)")
-                    #expect(readdressed.filter { $0.key != web3Slot } == addressesAfter.filter {
-                        $0.value != "127.0.0.12:\(web[1].port)" && $0.key != web3Slot
-                    })
+            // web-3's machine now answers at web-12's address: the same slot is re-addressed.
+            let web3Slot = try #require(addressesBefore.first { $0.value == "127.0.0.13:\(web[2].port)" }?.key)
+            current[1] = web[11]
+            try await sink.apply(Self.catalog(current, renamed: ["web-12": "web-3"]), options: ApplyOptions())
+            let expected = names(1...12).subtracting(["web-2", "web-3"])
+            #expect(try await probe.responders(30) == expected)
+            let readdressed = try await Self.slotAddresses(haproxy)
+            #expect(readdressed[web3Slot] == "127.0.0.22:\(web[11].port)")
+            #expect(readdressed.filter { $0.key != web3Slot } == addressesAfter.filter {
+                $0.value != "127.0.0.12:\(web[1].port)" && $0.key != web3Slot
+            })
 
-                    let unchanged = try await haproxy.info()
-                    #expect(unchanged.pid == started.pid, "no reload: the same HAProxy process serves")
-                    #expect(unchanged.uptimeSeconds >= started.uptimeSeconds)
+            let unchanged = try await haproxy.info()
+            #expect(unchanged.pid == started.pid, "no reload: the same HAProxy process serves")
+            #expect(unchanged.uptimeSeconds >= started.uptimeSeconds)
 
-                    // A restart forgets every runtime change; the next apply repairs it, srv11 included.
-                    try await haproxy.restart()
-                    #expect(try await probe.responders(4) == ["HTTP 503"])
-                    try await sink.apply(Self.catalog(current, renamed: ["web-12": "web-3"]), options: ApplyOptions())
-                    #expect(try await probe.responders(30) == expected)
-                    #expect(try await Self.slotAddresses(haproxy) == readdressed)
-                }
-            }
+            // A restart forgets every runtime change; the next apply repairs it, srv11 included.
+            try await haproxy.restart()
+            #expect(try await probe.responders(4) == ["HTTP 503"])
+            try await sink.apply(Self.catalog(current, renamed: ["web-12": "web-3"]), options: ApplyOptions())
+            #expect(try await probe.responders(30) == expected)
+            #expect(try await Self.slotAddresses(haproxy) == readdressed)
         }
     }
 

@@ -15,33 +15,23 @@ extension RealHAProxyRuntimeSinkTests {
     static func withDemoHAProxy(
         _ body: (HAProxyProcess, [NameHTTPServer]) async throws -> Void
     ) async throws {
-        try await withTemporaryDirectory { directory in
-            let socketPort = try await freeLoopbackPort()
-            let specs = (1...3).map { (name: "web-\($0)", host: "127.0.0.\(30 + $0)") }
-            try await NameHTTPServer.withServers(specs) { servers in
-                let web = (1...3).map { servers["web-\($0)"]! }
-                var configuration = HAProxyConfiguration(
-                    runtimeSocket: "ipv4@127.0.0.1:\(socketPort)",
-                    backends: [.init(name: "demo-web-8080-e2e", frontendPort: try await freeLoopbackPort(), slots: 10)]
-                ).text
-                configuration += """
+        try await withRealHAProxy(
+            backends: [.init("demo-web-8080-e2e", slots: 10)],
+            servers: NameHTTPServer.numbered("web", 1...3, firstHost: 31),
+            extraConfiguration: { web in
+                """
 
-                    backend demo-manual
-                        server srv1 \(web[0].host):\(web[0].port)
-                        server srv2 \(web[1].host):\(web[1].port)
+                backend demo-manual
+                    server srv1 \(web[0].host):\(web[0].port)
+                    server srv2 \(web[1].host):\(web[1].port)
 
-                    backend demo-web-8081-e2e
-                        server web1 \(web[2].host):\(web[2].port)
+                backend demo-web-8081-e2e
+                    server web1 \(web[2].host):\(web[2].port)
 
-                    """
-                try await HAProxyProcess.withRunning(
-                    configuration: configuration,
-                    runtimeEndpoint: .tcp(host: "127.0.0.1", port: socketPort),
-                    in: directory
-                ) { haproxy in
-                    try await body(haproxy, web)
-                }
+                """
             }
+        ) { lab in
+            try await body(lab.haproxy, lab.servers)
         }
     }
 

@@ -58,6 +58,8 @@ public actor DataPlaneSink: PlanningSink {
     /// Warnings already logged; a standing condition (a foreign server in a backend) is logged once, not
     /// every cycle.
     private var planWarnings = WarnOnce<PlanWarning>()
+    /// The instances of this apply's changes, for the change lines; set only while an apply writes, when logged.
+    private var changeInstances: ServerChangeInstances?
     /// The transaction being filled right now, if any: readable from outside the actor so that an exit
     /// forced by a second signal or the shutdown timeout can still delete it.
     private nonisolated let openTransaction = Mutex<String?>(nil)
@@ -194,6 +196,12 @@ public actor DataPlaneSink: PlanningSink {
         }
 
         logReconciling(plan)
+        if logger.logLevel <= .info {
+            changeInstances = ServerChangeInstances(
+                catalog: catalog, plan: plan.reconcile, previousAssignments: assignments, previousDrains: drains
+            )
+        }
+        defer { changeInstances = nil }
         let fullSection = try await client.supportsFullSection()
         let (transactional, direct, adminStates) = split(plan, fullSection: fullSection)
         if !transactional.isEmpty {
@@ -407,6 +415,6 @@ public actor DataPlaneSink: PlanningSink {
         if transactional { report.structuralChanges += 1 } else { report.runtimeChanges += 1 }
         if reloaded { report.reloads += 1 }
         report.count(change)
-        report.changes.append("\(backend): \(change)")
+        report.changes.append("\(backend): \(change)" + (changeInstances?.annotation(for: change, inBackend: backend) ?? ""))
     }
 }
