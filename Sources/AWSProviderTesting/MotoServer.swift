@@ -96,21 +96,14 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     /// Runs `Scripts/seed-moto.py` against this server and returns its JSON summary.
-    public func seed(region: String = "us-east-1", extraTagged: Int = 0) throws -> SeedSummary {
+    public func seed(region: String = "us-east-1", extraTagged: Int = 0) async throws -> SeedSummary {
         let script = DiscoverydExecutable.repositoryRoot.appendingPathComponent("Scripts/seed-moto.py").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [Self.python, script, endpoint, "--region", region, "--extra-tagged", String(extraTagged)]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw MotoError("seed-moto.py failed: \(errorText)") }
-        return try JSONDecoder().decode(SeedSummary.self, from: data)
+        let result = try await process.runToCompletion()
+        guard result.status == 0 else { throw MotoError("seed-moto.py failed: \(result.stderr)") }
+        return try JSONDecoder().decode(SeedSummary.self, from: Data(result.stdout.utf8))
     }
 
     private static func freeLoopbackPort() throws -> Int {

@@ -66,38 +66,13 @@ public struct DiscoverydExecutable: Sendable {
         return process
     }
 
-    /// Runs to completion and captures both streams (through files, so a chatty child never blocks on a full
-    /// pipe); waits without blocking a concurrency thread.
+    /// Runs to completion and captures both streams; see ``Foundation/Process/runToCompletion()``.
     public func run(
         _ arguments: [String],
         environment: [String: String] = [:],
         currentDirectory: URL? = nil
     ) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let stdoutURL = directory.appendingPathComponent("stdout")
-        let stderrURL = directory.appendingPathComponent("stderr")
-        try Data().write(to: stdoutURL)
-        try Data().write(to: stderrURL)
-
-        let process = process(arguments, environment: environment, currentDirectory: currentDirectory)
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        return Result(
-            status: status,
-            stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
-            stderr: try String(contentsOf: stderrURL, encoding: .utf8)
-        )
+        try await process(arguments, environment: environment, currentDirectory: currentDirectory).runToCompletion()
     }
 
     private static func isExecutableFile(_ url: URL) -> Bool {

@@ -60,7 +60,7 @@ struct DiscoverydAWSCommandTests {
         let binary = try #require(DiscoverydExecutable.locate(), "the discoveryd executable is built with the tests")
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        let seeded = try moto.seed()
+        let seeded = try await moto.seed()
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let environment = try Self.environment(moto: moto, directory: directory)

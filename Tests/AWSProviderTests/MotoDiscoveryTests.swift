@@ -26,7 +26,7 @@ struct MotoDiscoveryTests {
     @Test func everyRunningTaggedInstanceLandsInItsServiceAndNothingElseDoes() async throws {
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        let seeded = try moto.seed()
+        let seeded = try await moto.seed()
         let transport = CountingTransport()
         let provider = try Self.provider(moto, transport: transport)
         let instances = try await provider.fetchInstances()
@@ -81,7 +81,7 @@ struct MotoDiscoveryTests {
     @Test func publicAddressesWhenAsked() async throws {
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        let seeded = try moto.seed()
+        let seeded = try await moto.seed()
         let provider = try Self.provider(moto, transport: CountingTransport(), address: .public)
         let instances = try await provider.fetchInstances()
         let web = try #require(instances.first { $0.id.rawValue == seeded.web[0] })
@@ -92,7 +92,7 @@ struct MotoDiscoveryTests {
     @Test func keepsTheProviderContract() async throws {
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        _ = try moto.seed()
+        _ = try await moto.seed()
         let provider = try Self.provider(moto, transport: CountingTransport())
         try await ProviderConformance(provider: provider, injectFailure: { moto.stop() }).run()
     }
@@ -107,7 +107,7 @@ struct MotoDiscoveryTests {
         let byIDRequests = 1
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        let seeded = try moto.seed(extraTagged: extraTagged)
+        let seeded = try await moto.seed(extraTagged: extraTagged)
         let transport = CountingTransport()
         let provider = try Self.provider(moto, transport: transport, pageSize: 5, groupPageSize: 1)
         let instances = try await provider.fetchInstances()

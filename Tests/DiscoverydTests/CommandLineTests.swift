@@ -19,8 +19,8 @@ struct CommandLineTests {
     }
 
     @Test("--validate on a good file exits 0 with a one-line summary on stdout")
-    func validateGood() throws {
-        let result = try binary.run(["--validate", "-c", "Fixtures/demo/config.yaml"])
+    func validateGood() async throws {
+        let result = try await binary.run(["--validate", "-c", "Fixtures/demo/config.yaml"])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 1)
@@ -32,8 +32,8 @@ struct CommandLineTests {
         "--validate loads the Python daemon's file, and the extended one, when their variables are set",
         arguments: ["python-daemon-example.yaml", "discoveryd-extended.yaml"]
     )
-    func validatePythonExample(_ file: String) throws {
-        let result = try binary.run(
+    func validatePythonExample(_ file: String) async throws {
+        let result = try await binary.run(
             ["--validate", "--config", "Fixtures/config/\(file)"],
             environment: [
                 "AZURE_SUBSCRIPTION_ID": "sub", "AZURE_TENANT_ID": "tenant", "AZURE_CLIENT_ID": "client",
@@ -47,7 +47,7 @@ struct CommandLineTests {
     }
 
     @Test("--validate on a broken file exits 1 and names the field on stderr, nothing on stdout")
-    func validateBroken() throws {
+    func validateBroken() async throws {
         let path = try temporaryConfig(
             """
             static:
@@ -59,38 +59,38 @@ struct CommandLineTests {
             """
         )
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try binary.run(["--validate", "-c", path])
+        let result = try await binary.run(["--validate", "-c", path])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("\(path):6: haproxy.server_slots.base: invalid value 5; expected a whole number >= 10"))
     }
 
     @Test("a missing variable and a missing file are reported without a stack trace")
-    func missingThings() throws {
-        let variable = try binary.run(["--validate", "-c", "Fixtures/config/python-daemon-example.yaml"])
+    func missingThings() async throws {
+        let variable = try await binary.run(["--validate", "-c", "Fixtures/config/python-daemon-example.yaml"])
         #expect(variable.status == 1)
         #expect(variable.stderr.contains("environment variable AZURE_SUBSCRIPTION_ID is not set"))
 
-        let file = try binary.run(["--validate", "-c", "does-not-exist.yaml"])
+        let file = try await binary.run(["--validate", "-c", "does-not-exist.yaml"])
         #expect(file.status == 1)
         #expect(file.stderr.contains("does-not-exist.yaml: configuration file does not exist"))
     }
 
     @Test("--version prints the version")
-    func version() throws {
-        let result = try binary.run(["--version"])
+    func version() async throws {
+        let result = try await binary.run(["--version"])
         #expect(result.status == 0)
         #expect(result.stdout == DiscoverydVersion.current + "\n")
     }
 
     @Test("--help shows that the subcommand is optional; plan --help does not offer --version")
-    func help() throws {
-        let root = try binary.run(["--help"])
+    func help() async throws {
+        let root = try await binary.run(["--help"])
         #expect(root.status == 0)
         #expect(root.stdout.contains("USAGE: discoveryd [--config <config>] [--validate [--connect] | --once]\n"))
         #expect(root.stdout.contains("discoveryd <subcommand> [<options>]"))
         #expect(root.stdout.contains("--version"))
-        let plan = try binary.run(["plan", "--help"])
+        let plan = try await binary.run(["plan", "--help"])
         #expect(plan.status == 0)
         #expect(plan.stdout.contains("--offline"))
         #expect(!plan.stdout.contains("--version"))
@@ -99,8 +99,8 @@ struct CommandLineTests {
 
 extension CommandLineTests {
     @Test("plan --offline on the demo shows the Runtime API's writes, names instances, counts what was left out")
-    func planOfflineTable() throws {
-        let result = try binary.run(["plan", "--offline", "-c", "Fixtures/demo/config.yaml"])
+    func planOfflineTable() async throws {
+        let result = try await binary.run(["plan", "--offline", "-c", "Fixtures/demo/config.yaml"])
         #expect(result.status == 0)
         #expect(
             result.stdout == """
@@ -122,8 +122,8 @@ extension CommandLineTests {
     }
 
     @Test("plan --offline --format json is one JSON document naming the backends")
-    func planOfflineJSON() throws {
-        let result = try binary.run(["plan", "--offline", "--format", "json", "-c", "Fixtures/demo/config.yaml"])
+    func planOfflineJSON() async throws {
+        let result = try await binary.run(["plan", "--offline", "--format", "json", "-c", "Fixtures/demo/config.yaml"])
         #expect(result.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let backends = try #require(document["backends"] as? [[String: Any]])
@@ -139,7 +139,7 @@ extension CommandLineTests {
     }
 
     @Test("plan stops with the provider's error when the instance file is broken, and prints no plan")
-    func planWithBrokenProvider() throws {
+    func planWithBrokenProvider() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-plan-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -148,14 +148,14 @@ extension CommandLineTests {
         try "instances:\n  - id: a\n    adress: 10.0.0.1\n    region: r\n"
             .write(to: directory.appendingPathComponent("instances.yaml"), atomically: true, encoding: .utf8)
 
-        let result = try binary.run(["plan", "--offline", "-c", directory.appendingPathComponent("config.yaml").path])
+        let result = try await binary.run(["plan", "--offline", "-c", directory.appendingPathComponent("config.yaml").path])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("adress"))
     }
 
     @Test("a provider's error reads as a sentence naming the file, line and fix: no type names, no source locations")
-    func providerErrorReadsAsASentence() throws {
+    func providerErrorReadsAsASentence() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-plan-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -164,7 +164,7 @@ extension CommandLineTests {
         try "instances:\n  - id: web-1\n    address: 10.0.0.1\n    region: r\n    tagz: {a: b}\n"
             .write(to: directory.appendingPathComponent("fleet.yaml"), atomically: true, encoding: .utf8)
 
-        let result = try binary.run(["plan", "-c", directory.appendingPathComponent("config.yaml").path])
+        let result = try await binary.run(["plan", "-c", directory.appendingPathComponent("config.yaml").path])
         #expect(result.status == 1)
         let fleet = directory.appendingPathComponent("fleet.yaml").path
         #expect(
@@ -179,7 +179,7 @@ extension CommandLineTests {
 
 extension CommandLineTests {
     @Test("--once exits non-zero with the reason on stderr when the sink cannot apply")
-    func onceFailsWithoutReachableHAProxy() throws {
+    func onceFailsWithoutReachableHAProxy() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-once-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -190,15 +190,15 @@ extension CommandLineTests {
             haproxy: {runtime_socket: \(directory.appendingPathComponent("nothing-here.sock").path)}
             """.write(to: config, atomically: true, encoding: .utf8)
 
-        let result = try binary.run(["--once", "-c", config.path])
+        let result = try await binary.run(["--once", "-c", config.path])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("discoveryd: "))
     }
 
     @Test("--validate and --once together are refused")
-    func conflictingFlags() throws {
-        let result = try binary.run(["--validate", "--once", "-c", "Fixtures/demo/config.yaml"])
+    func conflictingFlags() async throws {
+        let result = try await binary.run(["--validate", "--once", "-c", "Fixtures/demo/config.yaml"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--validate and --once cannot be combined"))
     }
@@ -223,7 +223,7 @@ extension CommandLineTests {
         #expect(try await daemon.waitForStderr(containing: "SIGHUP: full resync on the next cycle"))
         #expect(daemon.process.isRunning)
         daemon.signal(SIGTERM)
-        let result = try daemon.wait()
+        let result = try await daemon.wait()
         #expect(result.status == 0)
         #expect(result.stdout.isEmpty)
     }

@@ -12,10 +12,10 @@ struct DiscoverydBinary {
         DiscoverydExecutable.locate().map { DiscoverydBinary(url: $0.url) }
     }
 
-    /// Runs to completion with `arguments` in the repository root.
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let running = try start(arguments, environment: environment)
-        return try running.wait()
+    /// Runs to completion with `arguments` in the repository root, without blocking a concurrency thread (a test
+    /// that blocks one starves every other test of the run on a 2-core machine).
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        try await DiscoverydExecutable(url: url).run(arguments, environment: environment, currentDirectory: RepositoryPaths.root)
     }
 
     /// Starts the binary without waiting; nothing is read from the caller's environment except PATH,
@@ -60,8 +60,9 @@ struct DiscoverydBinary {
             return false
         }
 
-        func wait() throws -> Result {
-            process.waitUntilExit()
+        /// Waits for the exit by polling, so that no concurrency thread is blocked meanwhile.
+        func wait() async throws -> Result {
+            while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
             defer { try? FileManager.default.removeItem(at: directory) }
             return Result(
                 status: process.terminationStatus,

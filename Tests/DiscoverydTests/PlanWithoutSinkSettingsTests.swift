@@ -5,11 +5,11 @@ import Testing
 /// `plan --offline` builds no sink, so it needs no sink settings; running and `--validate` still do.
 extension CommandLineTests {
     @Test("plan --offline on a file with only a static section plans with the default backend naming and exits 0")
-    func staticOnly() throws {
+    func staticOnly() async throws {
         let path = try temporaryConfig("static: {path: \(RepositoryPaths.fixture("demo/instances.yaml"))}\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
 
-        let plan = try binary.run(["plan", "--offline", "-c", path])
+        let plan = try await binary.run(["plan", "--offline", "-c", path])
         #expect(plan.status == 0, "stderr: \(plan.stderr)")
         #expect(
             plan.stdout.hasPrefix(
@@ -20,24 +20,24 @@ extension CommandLineTests {
         #expect(plan.stdout.contains("azure-web-8080-local"))
         #expect(plan.stdout.contains("azure-api-9090-local"))
 
-        let json = try binary.run(["plan", "--offline", "--format", "json", "-c", path])
+        let json = try await binary.run(["plan", "--offline", "--format", "json", "-c", path])
         #expect(json.status == 0, "stderr: \(json.stderr)")
         #expect(json.stdout.contains("\"azure-web-8080-local\""))
     }
 
     @Test("the same file still fails --validate and --once: the Data Plane API needs its password")
-    func runningStillNeedsTheSink() throws {
+    func runningStillNeedsTheSink() async throws {
         let path = try temporaryConfig("static: {path: \(RepositoryPaths.fixture("demo/instances.yaml"))}\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
         for arguments in [["--validate", "-c", path], ["--once", "-c", path], ["plan", "-c", path]] {
-            let result = try binary.run(arguments)
+            let result = try await binary.run(arguments)
             #expect(result.status == 1)
             #expect(result.stderr.contains("haproxy.password: required key is missing"), "\(arguments): \(result.stderr)")
         }
     }
 
     @Test("plan --offline with an azure section without credentials fails on the azure keys, not on haproxy")
-    func azureNeedsItsCredentials() throws {
+    func azureNeedsItsCredentials() async throws {
         let path = try temporaryConfig(
             """
             azure:
@@ -46,14 +46,14 @@ extension CommandLineTests {
             """
         )
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try binary.run(["plan", "--offline", "-c", path])
+        let result = try await binary.run(["plan", "--offline", "-c", path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(path):1: azure.tenant_id: required key is missing"), "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("haproxy"))
     }
 
     @Test("plan --offline still checks a haproxy section that is present")
-    func presentSinkSectionIsStillStrict() throws {
+    func presentSinkSectionIsStillStrict() async throws {
         let path = try temporaryConfig(
             """
             static: {path: \(RepositoryPaths.fixture("demo/instances.yaml"))}
@@ -62,7 +62,7 @@ extension CommandLineTests {
             """
         )
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try binary.run(["plan", "--offline", "-c", path])
+        let result = try await binary.run(["plan", "--offline", "-c", path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("unknown key \"haproxy.server_slot\"; did you mean \"server_slots\"?"))
     }

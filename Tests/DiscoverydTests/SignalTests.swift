@@ -71,7 +71,7 @@ struct SignalTests {
             try await Task.sleep(for: .seconds(1))
             let signalled = ContinuousClock.now
             running.signal(SIGTERM)
-            let result = try running.wait()
+            let result = try await running.wait()
             #expect(ContinuousClock.now - signalled < .seconds(5), "the 30 s socket timeout was not waited for")
             #expect(result.status == 1)
             let last = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
@@ -90,7 +90,7 @@ struct SignalTests {
             #expect(running.process.isRunning, "the first signal waits for the cycle")
             let signalled = ContinuousClock.now
             running.signal(SIGINT)
-            let result = try running.wait()
+            let result = try await running.wait()
             #expect(ContinuousClock.now - signalled < .seconds(5))
             #expect(result.status == 1)
             #expect(result.stderr.contains("second"))
@@ -105,7 +105,7 @@ struct SignalTests {
             try await Task.sleep(for: .seconds(1))
             let signalled = ContinuousClock.now
             running.signal(SIGTERM)
-            let result = try running.wait()
+            let result = try await running.wait()
             #expect(ContinuousClock.now - signalled < .seconds(6))
             #expect(result.status == 1)
             #expect(result.stderr.contains("shutdown_timeout_seconds"))

@@ -18,7 +18,7 @@ extension CommandLineTests {
     static let fleet = "instances:\n  - id: web-1\n    address: 10.0.0.1\n    region: r\n"
 
     @Test("--validate reads the static file and looks for the runtime socket, and lists both on its line")
-    func validateListsWhatItChecked() throws {
+    func validateListsWhatItChecked() async throws {
         let directory = try validationDirectory(
             config: "static: {path: fleet.yaml}\nhaproxy: {runtime_socket: ./admin.sock}\n",
             files: ["fleet.yaml": Self.fleet]
@@ -27,7 +27,7 @@ extension CommandLineTests {
         let config = directory.appendingPathComponent("config.yaml").path
         let socket = FileManager.default.currentDirectoryPath + "/admin.sock"
 
-        let result = try binary.run(["--validate", "-c", config])
+        let result = try await binary.run(["--validate", "-c", config])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.split(separator: "\n").count == 1)
         #expect(result.stdout.contains("; checked static file \(directory.path)/fleet.yaml: 1 instance, "))
@@ -35,23 +35,23 @@ extension CommandLineTests {
     }
 
     @Test("--validate says the runtime socket exists when it does")
-    func validateSeesTheSocket() throws {
+    func validateSeesTheSocket() async throws {
         let directory = try validationDirectory(config: "", files: ["fleet.yaml": Self.fleet, "admin.sock": ""])
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("admin.sock").path
         try "static: {path: fleet.yaml}\nhaproxy: {runtime_socket: \(socket)}\n"
             .write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
 
-        let result = try binary.run(["--validate", "-c", directory.appendingPathComponent("config.yaml").path])
+        let result = try await binary.run(["--validate", "-c", directory.appendingPathComponent("config.yaml").path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.hasSuffix("runtime socket \(socket): exists\n"))
     }
 
     @Test("--validate fails on a static file that does not exist, naming it")
-    func validateMissingStaticFile() throws {
+    func validateMissingStaticFile() async throws {
         let directory = try validationDirectory(config: "static: {path: nowhere.yaml}\nhaproxy: {runtime_socket: /run/x.sock}\n")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try binary.run(["--validate", "-c", directory.appendingPathComponent("config.yaml").path])
+        let result = try await binary.run(["--validate", "-c", directory.appendingPathComponent("config.yaml").path])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("static file \(directory.path)/nowhere.yaml: "))
@@ -61,13 +61,13 @@ extension CommandLineTests {
     }
 
     @Test("--validate fails on a typo inside the instances file, naming the key and the fix")
-    func validateTypoInInstances() throws {
+    func validateTypoInInstances() async throws {
         let directory = try validationDirectory(
             config: "static: {path: fleet.yaml}\nhaproxy: {runtime_socket: /run/x.sock}\n",
             files: ["fleet.yaml": "instances:\n  - id: web-1\n    address: 10.0.0.1\n    region: r\n    tagz: {a: b}\n"]
         )
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try binary.run(["--validate", "-c", directory.appendingPathComponent("config.yaml").path])
+        let result = try await binary.run(["--validate", "-c", directory.appendingPathComponent("config.yaml").path])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains(#"unknown key "tagz"; did you mean "tags"?"#))
@@ -75,7 +75,7 @@ extension CommandLineTests {
     }
 
     @Test("--validate fails on a Data Plane CA file that holds no certificate")
-    func validateBadCAFile() throws {
+    func validateBadCAFile() async throws {
         let directory = try validationDirectory(config: "", files: ["fleet.yaml": Self.fleet, "ca.pem": "not a certificate\n"])
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
@@ -83,7 +83,7 @@ extension CommandLineTests {
             haproxy: {base_url: "https://127.0.0.1:5555", password: secret, ca_file: \(directory.path)/ca.pem}
 
             """.write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
-        let result = try binary.run(["--validate", "-c", directory.appendingPathComponent("config.yaml").path])
+        let result = try await binary.run(["--validate", "-c", directory.appendingPathComponent("config.yaml").path])
         #expect(result.status == 1, "stdout: \(result.stdout)")
         #expect(result.stderr.contains("haproxy.ca_file \(directory.path)/ca.pem: "))
         #expect(!result.stderr.contains("secret"))
@@ -93,14 +93,14 @@ extension CommandLineTests {
 /// `--validate --connect`: each provider and the sink tried once, read-only, one line each.
 extension CommandLineTests {
     @Test("--validate --connect lists the provider's instances and reports a sink it cannot reach, exit 1")
-    func validateConnect() throws {
+    func validateConnect() async throws {
         let directory = try validationDirectory(config: "", files: ["fleet.yaml": Self.fleet])
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("no-haproxy.sock").path
         try "static: {path: fleet.yaml}\nhaproxy: {runtime_socket: \(socket)}\nlogging: {level: error}\n"
             .write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
 
-        let result = try binary.run(["--validate", "--connect", "-c", directory.appendingPathComponent("config.yaml").path])
+        let result = try await binary.run(["--validate", "--connect", "-c", directory.appendingPathComponent("config.yaml").path])
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(result.stdout)")
@@ -110,8 +110,8 @@ extension CommandLineTests {
     }
 
     @Test("--connect without --validate is refused")
-    func connectNeedsValidate() throws {
-        let result = try binary.run(["--connect", "-c", "Fixtures/demo/config.yaml"])
+    func connectNeedsValidate() async throws {
+        let result = try await binary.run(["--connect", "-c", "Fixtures/demo/config.yaml"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--connect goes with --validate"))
     }

@@ -14,7 +14,7 @@ struct DiscoverydOnceAWSEndToEndTests {
         let binary = try #require(DiscoverydExecutable.locate(), "the discoveryd executable is built with the tests")
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        _ = try moto.seed()
+        _ = try await moto.seed()
         let api = FakeDataPlaneAPI(apiVersion: .v3)
         let server = try await FakeDataPlaneServer.start(api)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("discoveryd-aws-e2e-\(UUID().uuidString)")

@@ -52,7 +52,7 @@ extension DiscoverydEndToEndTests {
             running.signal(SIGINT)
             let exited = try await Self.poll(within: .seconds(15)) { !running.process.isRunning }
             #expect(exited != nil, "SIGINT did not end the daemon within 15 s")
-            let result = try running.wait()
+            let result = try await running.wait()
             #expect(result.status == 0, "a clean stop exits 0: \(result.stderr.suffix(2000))")
             #expect(ContinuousClock.now - signalled < .seconds(15))
             #expect(try await haproxy.activeSlots(backend: Self.planBackend) == expected, "stopping drains nothing")
