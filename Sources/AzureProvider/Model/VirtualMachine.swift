@@ -1,15 +1,14 @@
 /// A `Microsoft.Compute/virtualMachines` resource as returned by the list operations; also the shape of
 /// a Uniform scale set's instances (`virtualMachineScaleSets/{name}/virtualMachines`).
 ///
-/// Only `id` is required: the minimal list payloads carry nothing else.
+/// Only `id` is required: the minimal list payloads carry nothing else. Only what discovery reads is decoded
+/// (a cycle holds every listed machine until the join), so e.g. `instanceId` and `provisioningState` are not.
 struct VirtualMachine: Decodable, Sendable {
     var id: String
     var name: String?
     var location: String?
     var tags: ARMTags?
     var zones: [String]?
-    /// Uniform scale-set instances only.
-    var instanceId: String?
     var properties: Properties?
 
     struct Properties: Decodable, Sendable {
@@ -20,7 +19,6 @@ struct VirtualMachine: Decodable, Sendable {
         /// scale-set instance list.
         var instanceView: InstanceView?
         var osProfile: OSProfile?
-        var provisioningState: String?
     }
 
     struct NetworkProfile: Decodable, Sendable {
