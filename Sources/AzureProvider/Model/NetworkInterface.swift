@@ -24,3 +24,14 @@ struct NetworkInterface: Decodable, Sendable {
         var publicIPAddress: SubResource?
     }
 }
+
+// In an extension, so that the memberwise initialiser stays. The id goes through the fetch's ``ARMIDTable``.
+extension NetworkInterface {
+    private enum CodingKeys: String, CodingKey { case id, properties }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = decoder.armID(try container.decode(String.self, forKey: .id))
+        properties = try container.decodeIfPresent(Properties.self, forKey: .properties)
+    }
+}

@@ -38,3 +38,28 @@ struct VirtualMachine: Decodable, Sendable {
         var computerName: String?
     }
 }
+
+// In extensions, so that the memberwise initialisers stay. Ids go through the fetch's ``ARMIDTable``.
+extension VirtualMachine {
+    private enum CodingKeys: String, CodingKey { case id, name, location, tags, zones, properties }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = decoder.armID(try container.decode(String.self, forKey: .id))
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        location = try container.decodeIfPresent(String.self, forKey: .location)
+        tags = try container.decodeIfPresent(ARMTags.self, forKey: .tags)
+        zones = try container.decodeIfPresent([String].self, forKey: .zones)
+        properties = try container.decodeIfPresent(Properties.self, forKey: .properties)
+    }
+}
+
+extension VirtualMachine.NetworkInterfaceReference {
+    private enum CodingKeys: String, CodingKey { case id, properties }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id).map(decoder.armID)
+        properties = try container.decodeIfPresent(ReferenceProperties.self, forKey: .properties)
+    }
+}
