@@ -16,8 +16,9 @@ import Synchronization
 /// second one that finds everything in place (no writes). `DISCOVERYD_BINARY` overrides the executable, which
 /// defaults to `.build/release/discoveryd` (dynamically linked); the shipped binary is static
 /// (`Scripts/package.sh`), so measure that one too: `DISCOVERYD_BINARY=.build-static/release/discoveryd` after
-/// `swift build -c release --product discoveryd --static-swift-stdlib --scratch-path .build-static`. The
-/// requests column counts what the timed run asked of the Data Plane API.
+/// `swift build -c release --product discoveryd --static-swift-stdlib -Xlinker --no-export-dynamic
+/// --scratch-path .build-static` (the flags package.sh uses). The requests column counts what the timed run
+/// asked of the Data Plane API.
 @main
 struct OnceCycle {
     struct Sample {

@@ -84,17 +84,19 @@ public struct AzureProvider: Provider {
 
     public func fetchInstances() async throws -> [Instance] {
         let snapshot = try await lister.snapshot()
+        let scaleSets = (listed: snapshot.scaleSets.count, uniformListed: snapshot.uniformScaleSets.count)
         var join = self.join
         join.previousStates = lastPowerStates.states.withLock { $0 }
-        let result = join.join(snapshot)
+        // Handed over, not shared: the join drops each list once it has read it.
+        let result = join.join(consume snapshot)
         lastPowerStates.states.withLock { states in
             states = Dictionary(result.instances.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
         }
-        log(result, snapshot: snapshot)
+        log(result, scaleSets: scaleSets)
         return result.instances
     }
 
-    private func log(_ result: FleetJoin.Result, snapshot: FleetSnapshot) {
+    private func log(_ result: FleetJoin.Result, scaleSets: (listed: Int, uniformListed: Int)) {
         let notServable = Set(result.notes.map(\.instanceID))
         var counts: [String: Int] = [:]
         for note in result.notes { counts[note.reason.category, default: 0] += 1 }
@@ -105,8 +107,8 @@ public struct AzureProvider: Provider {
                 "servable": "\(result.instances.count - notServable.count)",
                 "skipped": "\(notServable.count)",
                 "skipped_by_reason": "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
-                "scale_sets": "\(snapshot.scaleSets.count)",
-                "uniform_scale_sets_listed": "\(snapshot.uniformScaleSets.count)",
+                "scale_sets": "\(scaleSets.listed)",
+                "uniform_scale_sets_listed": "\(scaleSets.uniformListed)",
             ]
         )
         guard logger.logLevel <= .debug else { return }

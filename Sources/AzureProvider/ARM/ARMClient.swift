@@ -13,6 +13,8 @@ public struct ARMClient: Sendable {
     var credential: any TokenCredential
     /// Guards against a server that keeps answering with a `nextLink`.
     public var maximumPages: Int
+    /// Where decoded ids are shared, for the fetch that set it (``withIDTable()``); nil decodes each id anew.
+    var ids: ARMIDTable?
 
     init(
         resourceManager: URL,
@@ -87,13 +89,27 @@ public struct ARMClient: Sendable {
             throw Self.statusError(response, url: url)
         }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(response.body))
+            let decoder = JSONDecoder()
+            if let ids { decoder.userInfo[ARMIDTable.userInfoKey] = ids }
+            // The body in place, not a second copy of it (a list page is up to a few MB).
+            return try response.body.withUnsafeBytes { body in
+                guard let start = body.baseAddress else { return try decoder.decode(T.self, from: Data()) }
+                let bytes = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: start), count: body.count, deallocator: .none)
+                return try decoder.decode(T.self, from: bytes)
+            }
         } catch {
             throw AzureProviderError(
                 .invalidResponse, "GET \(URLRedaction.withoutQuery(url)): cannot decode the answer: \(readableDescription(of: error))",
                 status: response.status
             )
         }
+    }
+
+    /// This client with a fresh ``ARMIDTable``: the lists it reads share their ids until they are dropped.
+    func withIDTable() -> ARMClient {
+        var client = self
+        client.ids = ARMIDTable()
+        return client
     }
 
     /// A bearer token must only ever go to the ARM endpoint it was issued for.

@@ -59,7 +59,9 @@ struct FleetJoin: Sendable {
         var description: String { "\(instanceID): \(reason)" }
     }
 
-    func join(_ snapshot: FleetSnapshot) -> Result {
+    /// The instances of `snapshot`. Each list is dropped as soon as it has been read: this is a cycle's peak
+    /// memory, with every list of the fetch held at once.
+    func join(_ snapshot: consuming FleetSnapshot) -> Result {
         var instances: [Instance] = []
         // A Uniform scale set's instances carry its tags, and a service's VMs are usually tagged alike: equal
         // tag sets share one dictionary, and no instance keeps the decoded copies (TagInterner).
@@ -74,9 +76,14 @@ struct FleetJoin: Sendable {
             },
             uniquingKeysWith: { first, _ in first }
         )
+        snapshot.virtualMachineStatuses = []
         let network = NetworkIndex(nics: snapshot.networkInterfaces, publicIPs: snapshot.publicIPAddresses)
+        snapshot.networkInterfaces = []
+        snapshot.publicIPAddresses = []
+        let virtualMachines = snapshot.virtualMachines
+        snapshot.virtualMachines = []
 
-        for vm in snapshot.virtualMachines {
+        for vm in virtualMachines {
             let scaleSet = vm.properties?.virtualMachineScaleSet?.key.flatMap { scaleSetsByID[$0] }
             let isFlexibleMember = vm.properties?.virtualMachineScaleSet?.id != nil
             let lowercasedID = vm.id.lowercased()
@@ -97,7 +104,9 @@ struct FleetJoin: Sendable {
             notes += instanceNotes
         }
 
-        for uniform in snapshot.uniformScaleSets {
+        let uniformScaleSets = snapshot.uniformScaleSets
+        snapshot.uniformScaleSets = []
+        for uniform in uniformScaleSets {
             let network = NetworkIndex(nics: uniform.networkInterfaces, publicIPs: uniform.publicIPAddresses)
             for vm in uniform.instances {
                 let (instance, instanceNotes) = makeInstance(

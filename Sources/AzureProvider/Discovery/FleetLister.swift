@@ -60,6 +60,14 @@ struct FleetLister: Sendable {
     }
 
     func snapshot() async throws -> FleetSnapshot {
+        // One id table per fetch: the lists share their ids, and the table goes when they do.
+        var lister = self
+        lister.client = client.withIDTable()
+        lister.powerStates.client = lister.client
+        return try await lister.listAll()
+    }
+
+    private func listAll() async throws -> FleetSnapshot {
         var snapshot = FleetSnapshot()
         var refusal: AzureProviderError?
         for listed in try await runBounded(limit: concurrency, bulkJobs()) {

@@ -1,9 +1,9 @@
 import ProviderKit
 
-/// One entry of an instance view's `statuses`, e.g. `{"code": "PowerState/running", ...}`.
+/// One entry of an instance view's `statuses`, e.g. `{"code": "PowerState/running", ...}`. Only the code is
+/// kept: discovery reads nothing else, and every decoded field stays alive until the fleet is joined.
 struct InstanceViewStatus: Decodable, Hashable, Sendable {
     var code: String?
-    var displayStatus: String?
 }
 
 /// The part of an instance view discovery reads: the statuses (provisioning state, power state).

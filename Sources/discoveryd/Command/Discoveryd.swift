@@ -30,9 +30,19 @@ struct Discoveryd: AsyncParsableCommand {
     )
 
     /// ArgumentParser's entry point, after the one setting that must come before any other thread allocates.
-    static func main() async {
+    ///
+    /// Synchronous on purpose: an `async` main hands the main thread to Dispatch (`dispatch_main`), which ends
+    /// it with `pthread_exit`, and that unwinds the main thread through the executable's unwind tables (the
+    /// binary search over `.eh_frame_hdr` faulted about 1 MiB of them into every run). Here the main thread
+    /// waits for the command instead. Nothing in discoveryd or its libraries runs on the main actor.
+    static func main() {
         ProcessTuning.limitMallocArenas()
-        await main(nil)
+        let finished = DispatchSemaphore(value: 0)
+        Task.detached {
+            await Discoveryd.main(nil)
+            finished.signal()
+        }
+        finished.wait()
     }
 
     @Flag(help: "Show the version.")

@@ -49,7 +49,7 @@ public actor DataPlaneSink: PlanningSink {
 
     private let planner: DataPlanePlanner
     private let logger: Logger
-    private var snapshot: DataPlaneSnapshot?
+    private var cache: DataPlaneStateCache?
     private var assignments: [String: [InstanceID: String]] = [:]
     /// The drains of the last successful apply, by backend and slot: a cache like `assignments`.
     var drains: [String: [String: SlotDrain]] = [:]
@@ -132,10 +132,10 @@ public actor DataPlaneSink: PlanningSink {
             } catch let failure as BackendWriteFailure where excluded[failure.backend] == nil {
                 // One backend HAProxy will not take: leave it out and apply the others in a fresh transaction.
                 excluded[failure.backend] = failure.serviceFailure
-                snapshot = nil
+                cache = nil
                 fullResync = true
             } catch let error as DataPlaneError where error.isRetryableConflict {
-                snapshot = nil
+                cache = nil
                 fullResync = true
                 guard attempt < maxConflictRetries else {
                     throw DataPlaneError(
@@ -153,7 +153,7 @@ public actor DataPlaneSink: PlanningSink {
                     metadata: ["attempt": "\(attempt)", "error": "\(error.apiMessage)"]
                 )
             } catch {
-                snapshot = nil
+                cache = nil
                 throw error
             }
         }
@@ -168,7 +168,7 @@ public actor DataPlaneSink: PlanningSink {
         report: inout SinkReport
     ) async throws {
         var version = try await client.configurationVersion()
-        let cached = !fullResync && snapshot?.version == version
+        let cached = !fullResync && cache?.version == version
         let state = try await currentState(version: version, fullResync: fullResync)
         let planTime = now()
         var plan = planner.plan(
@@ -189,7 +189,7 @@ public actor DataPlaneSink: PlanningSink {
         var keptDrains = drains.filter { excluded[$0.key] != nil }
         report.slots = plan.reconcile.slotUsage(includingNewBackends: true)
         guard !plan.isNoOp else {
-            snapshot = state
+            cache = .read(state)
             assignments = plan.reconcile.assignments.merging(keptAssignments) { planned, _ in planned }
             drains = plan.reconcile.drains.merging(keptDrains) { planned, _ in planned }
             return
@@ -235,10 +235,10 @@ public actor DataPlaneSink: PlanningSink {
         try await setAdminStates(adminStates, plan: plan, failedBackends: &failedDirect, report: &report)
 
         if failedDirect.isEmpty {
-            snapshot = state.applying(plan, version: version)
+            cache = .applied(state, plan, version: version)
         } else {
             // What was written is not all that was planned: re-read next cycle rather than trust the cache.
-            snapshot = nil
+            cache = nil
             for backend in failedDirect {
                 keptAssignments[backend] = assignments[backend]
                 keptDrains[backend] = drains[backend]
@@ -251,17 +251,19 @@ public actor DataPlaneSink: PlanningSink {
 
     /// The actual state at `version`: the cache when nobody wrote since our last write, else a fresh read.
     private func currentState(version: Int, fullResync: Bool) async throws -> DataPlaneSnapshot {
-        if !fullResync, let snapshot, snapshot.version == version {
+        if !fullResync, let cache, cache.version == version {
+            let snapshot = cache.snapshot
+            self.cache = .read(snapshot)
             return snapshot
         }
-        if let snapshot, snapshot.version != version {
+        if let cache, cache.version != version {
             logger.info(
                 "HAProxy configuration changed outside discoveryd; re-reading",
-                metadata: ["expected_version": "\(snapshot.version)", "version": "\(version)"]
+                metadata: ["expected_version": "\(cache.version)", "version": "\(version)"]
             )
         }
         let fresh = try await DataPlaneSnapshot.read(from: client, version: version, naming: settings.naming)
-        snapshot = fresh
+        cache = .read(fresh)
         return fresh
     }
 
