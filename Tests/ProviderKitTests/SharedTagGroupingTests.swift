@@ -59,7 +59,12 @@ struct SharedTagGroupingTests {
 
     @Test("grouping with shared tag dictionaries gives exactly the result of grouping with one dictionary each", arguments: 0..<20)
     func sharingChangesNothing(seed: UInt64) {
-        var generator = SeededGenerator(seed: seed)
+        // A linear congruential sequence: reproducible per seed, and enough to mix the cases.
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        func pick<Element>(_ choices: [Element]) -> Element {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return choices[Int(state >> 33) % choices.count]
+        }
         let tagSets: [[String: String]] = [
             ["HAProxy:Service:Name": "web", "HAProxy:Service:Port": "80"],
             ["haproxy:service:name": " web ", "HAProxy:Service:Port": " 80 ", "env": "prod"],
@@ -78,12 +83,12 @@ struct SharedTagGroupingTests {
             shared.append(
                 Instance(
                     // Some ids repeat, so duplicates are found too.
-                    id: InstanceID("/subscriptions/s/resourcegroups/rg/vm-\(Int.random(in: 0..<150, using: &generator))"),
-                    address: addresses.randomElement(using: &generator)!,
-                    region: regions.randomElement(using: &generator)!,
+                    id: InstanceID("/subscriptions/s/resourcegroups/rg/vm-\(pick(Array(0..<150)))"),
+                    address: pick(addresses),
+                    region: pick(regions),
                     zone: String(number % 3 + 1),
-                    tags: tagSets.randomElement(using: &generator)!,
-                    state: states.randomElement(using: &generator)!,
+                    tags: pick(tagSets),
+                    state: pick(states),
                     sourceKind: "test"
                 )
             )
@@ -100,19 +105,5 @@ struct SharedTagGroupingTests {
 
     private func identity(_ tags: [String: String]) -> TagSetIdentity? {
         withUnsafePointer(to: tags) { TagSetIdentity(of: $0) }
-    }
-}
-
-/// SplitMix64: a reproducible source of randomness for the seeded cases.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
