@@ -78,6 +78,34 @@ public struct BackendPlan: Hashable, Sendable {
         self.expiredDrains = expiredDrains
     }
 
+    /// A new backend's plan, whose writes are one `addSlot` of each of `servers`, in order: the slot planner says
+    /// so rather than building them (a first plan of 100,000 instances built, grew and compared 160,000 changes
+    /// only to drop them).
+    init(
+        newBackend backendName: String,
+        serviceKey: ServiceKey?,
+        servers: [ServerState],
+        assignments: [InstanceID: String],
+        unmanagedServers: [ServerState],
+        warnings: [PlanWarning],
+        isRetired: Bool,
+        drains: [SlotDrain],
+        expiredDrains: [SlotDrain]
+    ) {
+        self.backendName = backendName
+        self.serviceKey = serviceKey
+        self.servers = servers
+        // As the public initializer keeps it: no writes are listed, not "adding every server", when there are none.
+        self.changeStorage = servers.isEmpty ? .listed([]) : .addingEveryServer
+        self.assignments = assignments
+        self.unmanagedServers = unmanagedServers
+        self.warnings = warnings
+        self.isNewBackend = true
+        self.isRetired = isRetired
+        self.drains = drains
+        self.expiredDrains = expiredDrains
+    }
+
     /// Whether `changes` are exactly one `addSlot` of each of `servers`, in order.
     private static func addsEveryServer(_ changes: [ServerChange], _ servers: [ServerState]) -> Bool {
         guard !changes.isEmpty, changes.count == servers.count else { return false }

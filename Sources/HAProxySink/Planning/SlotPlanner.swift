@@ -254,7 +254,9 @@ public struct SlotPlanner: Sendable {
                 highestOccupiedSlot: highestOccupied
             )
 
-        // Planned servers and the writes to get there.
+        // Planned servers and the writes to get there. A new backend's writes add each planned server in order
+        // (no slot exists, so every one below is an `addSlot`): `BackendPlan` makes them from the servers when read.
+        let isNewBackend = self.actualServers == nil
         var planned: [ServerState] = []
         planned.reserveCapacity(capacity)
         var changes: [ServerChange] = []
@@ -284,7 +286,7 @@ public struct SlotPlanner: Sendable {
                     ? servers[position].server(named: name, settings[position])
                     : ServerState.placeholder(name: name, weight: placeholderWeight)
                 if index <= currentCapacity { missingSlots.append(name) }
-                changes.append(.addSlot(target))
+                if !isNewBackend { changes.append(.addSlot(target)) }
                 planned.append(target)
             }
             index += 1
@@ -318,6 +320,21 @@ public struct SlotPlanner: Sendable {
             }
         }
 
+        let drainsAfter = drains.draining.keys.sorted().compactMap { drains.draining[$0] }
+        let expiredDrains = drains.expired.sorted { (SlotName.index(of: $0.slot) ?? 0) < (SlotName.index(of: $1.slot) ?? 0) }
+        if isNewBackend {
+            return BackendPlan(
+                newBackend: backendName,
+                serviceKey: serviceKey,
+                servers: planned,
+                assignments: assignments,
+                unmanagedServers: unmanaged,
+                warnings: warnings,
+                isRetired: isRetired,
+                drains: drainsAfter,
+                expiredDrains: expiredDrains
+            )
+        }
         return BackendPlan(
             backendName: backendName,
             serviceKey: serviceKey,
@@ -326,10 +343,10 @@ public struct SlotPlanner: Sendable {
             assignments: assignments,
             unmanagedServers: unmanaged,
             warnings: warnings,
-            isNewBackend: self.actualServers == nil,
+            isNewBackend: false,
             isRetired: isRetired,
-            drains: drains.draining.keys.sorted().compactMap { drains.draining[$0] },
-            expiredDrains: drains.expired.sorted { (SlotName.index(of: $0.slot) ?? 0) < (SlotName.index(of: $1.slot) ?? 0) }
+            drains: drainsAfter,
+            expiredDrains: expiredDrains
         )
     }
 }

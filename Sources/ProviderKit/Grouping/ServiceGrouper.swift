@@ -22,7 +22,9 @@ public struct ServiceGrouper: Sendable {
 
     private func group(buffer instances: UnsafeBufferPointer<Instance>) -> GroupingResult {
         // Pass 1: where each instance goes, as a small integer (its service's number), its port and its canonical
-        // address. Each service key is hashed once per instance; nothing else is copied yet.
+        // address. What the tags decide is worked out once per shared tag dictionary (see `TagSetIdentity`), and
+        // so is the service number, while the region stays the one last seen with those tags. Instances are read
+        // through a pointer: passing one as an argument copied it (a retain and release of each of its strings).
         var serviceNumbers: [ServiceKey: Int32] = [:]
         var keys: [ServiceKey] = []
         var serviceOf = [Int32](repeating: -1, count: instances.count)
@@ -30,22 +32,55 @@ public struct ServiceGrouper: Sendable {
         var addressOf = [String](repeating: "", count: instances.count)
         var skipped: [SkippedInstance] = []
         var adjusted: [SkippedInstance] = []
+        var verdicts = TagVerdicts()
+        let base = instances.baseAddress
         for index in instances.indices {
-            switch placement(of: instances[index]) {
-            case .endpoint(let key, let port, let address, let adjustment):
-                if let number = serviceNumbers[key] {
-                    serviceOf[index] = number
-                } else {
-                    let number = Int32(keys.count)
-                    serviceNumbers[key] = number
-                    keys.append(key)
-                    serviceOf[index] = number
+            let instance = base.unsafelyUnwrapped + index
+            guard instance.pointee.state == .running else {
+                skipped.append(SkippedInstance(instances[index], reason: .notRunning(instances[index].state)))
+                continue
+            }
+            let number = verdicts.number(of: instance.pointer(to: \.tags).unsafelyUnwrapped) {
+                tagVerdict(of: instance.pointee.tags)
+            }
+            guard let port = verdicts[number].port else {
+                if case .skipped(let reason) = verdicts[number].verdict {
+                    skipped.append(SkippedInstance(instances[index], reason: reason))
                 }
-                portOf[index] = Int32(port)
-                addressOf[index] = address
-                if let adjustment { adjusted.append(SkippedInstance(instances[index], reason: adjustment)) }
-            case .skipped(let reason):
-                skipped.append(SkippedInstance(instances[index], reason: reason))
+                continue
+            }
+            guard !instance.pointee.address.isEmpty else {
+                skipped.append(SkippedInstance(instances[index], reason: .noAddress))
+                continue
+            }
+            // Every provider's addresses pass here, so none reaches a sink unchecked (HAProxy commands, URLs).
+            // Canonical, as HAProxy shows it back: `FD00:0::4` would otherwise differ from `fd00::4` every cycle.
+            guard let address = IPAddressLiteral.canonical(instance.pointee.address) else {
+                skipped.append(SkippedInstance(instances[index], reason: .invalidAddress(instances[index].address)))
+                continue
+            }
+            if let known = verdicts.serviceNumber(number, region: instance.pointee.region) {
+                serviceOf[index] = known
+            } else {
+                guard case .service(let service) = verdicts[number].verdict else { preconditionFailure("placed") }
+                let key = ServiceKey(name: service.name, port: service.servicePort, region: instance.pointee.region)
+                let serviceNumber: Int32
+                if let known = serviceNumbers[key] {
+                    serviceNumber = known
+                } else {
+                    serviceNumber = Int32(keys.count)
+                    serviceNumbers[key] = serviceNumber
+                    keys.append(key)
+                }
+                verdicts[number].service = (key.region, serviceNumber)
+                serviceOf[index] = serviceNumber
+            }
+            portOf[index] = port
+            addressOf[index] = address
+            if verdicts[number].adjusts, case .service(let service) = verdicts[number].verdict,
+                let adjustment = service.adjustment
+            {
+                adjusted.append(SkippedInstance(instances[index], reason: adjustment))
             }
         }
 
@@ -71,26 +106,30 @@ public struct ServiceGrouper: Sendable {
                 // The sort is stable, and the numbers are in input order: of an id reported twice, the first
                 // report stays. Sorting also puts the duplicates side by side, so finding them hashes nothing.
                 members.sort { instances[Int($0)].id < instances[Int($1)].id }
-                var endpoints: [Endpoint] = []
-                endpoints.reserveCapacity(members.count)
-                var previous = -1
-                for member in members {
-                    let index = Int(member)
-                    if previous >= 0, instances[previous].id == instances[index].id {
-                        skipped.append(SkippedInstance(instances[index], reason: .duplicateID))
-                        continue
-                    }
-                    previous = index
-                    endpoints.append(
-                        Endpoint(
-                            instanceID: instances[index].id,
-                            instanceName: instances[index].name,
-                            address: addressOf[index],
-                            port: Int(portOf[index]),
-                            zone: instances[index].zone,
-                            tags: instances[index].tags
+                // Each endpoint is made in its place in the array: appending copied it there and destroyed the
+                // original.
+                let endpoints = [Endpoint](unsafeUninitializedCapacity: members.count) { endpoints, count in
+                    var previous = -1
+                    for member in members {
+                        let index = Int(member)
+                        let instance = base.unsafelyUnwrapped + index
+                        if previous >= 0, instances[previous].id == instance.pointee.id {
+                            skipped.append(SkippedInstance(instances[index], reason: .duplicateID))
+                            continue
+                        }
+                        previous = index
+                        (endpoints.baseAddress.unsafelyUnwrapped + count).initialize(
+                            to: Endpoint(
+                                instanceID: instance.pointee.id,
+                                instanceName: instance.pointee.name,
+                                address: addressOf[index],
+                                port: Int(portOf[index]),
+                                zone: instance.pointee.zone,
+                                tags: instance.pointee.tags
+                            )
                         )
-                    )
+                        count += 1
+                    }
                 }
                 services[keys[service]] = DiscoveredService(key: keys[service], sortedEndpoints: endpoints)
             }
@@ -98,22 +137,14 @@ public struct ServiceGrouper: Sendable {
         return GroupingResult(catalog: ServiceCatalog(uniqueServices: services), skipped: skipped, adjusted: adjusted)
     }
 
-    private enum Placement {
-        /// Placed in the service `key` on `port` at `address` (canonical); `adjustment` says what was corrected
-        /// on the way (a bad instance port tag).
-        case endpoint(ServiceKey, port: Int, address: String, adjustment: SkippedInstance.Reason?)
-        case skipped(SkippedInstance.Reason)
-    }
-
-    /// Where one instance goes. Borrowed, so that reading its fields copies none of its strings.
-    private func placement(of instance: borrowing Instance) -> Placement {
-        guard instance.state == .running else { return .skipped(.notRunning(instance.state)) }
-        let tags = ServiceTags(instance.tags, names: tagNames)
-        guard let serviceName = tags.serviceName, let servicePortText = tags.servicePort else {
+    /// What tags decide about an instance; the same for every instance with these tags.
+    private func tagVerdict(of tags: [String: String]) -> TagVerdict {
+        let serviceTags = ServiceTags(tags, names: tagNames)
+        guard let serviceName = serviceTags.serviceName, let servicePortText = serviceTags.servicePort else {
             // Untagged machines are the normal case in a subscription; not worth a warning.
             return .skipped(.notTagged)
         }
-        if !filter.allowlist.isEmpty || !filter.denylist.isEmpty, !filter.admits(instance.tags) {
+        if !filter.allowlist.isEmpty || !filter.denylist.isEmpty, !filter.admits(tags) {
             return .skipped(.filteredOut)
         }
         let trimmedName = serviceName.trimmingWhitespace()
@@ -125,7 +156,7 @@ public struct ServiceGrouper: Sendable {
         }
         var port = servicePort
         var adjustment: SkippedInstance.Reason?
-        if let instancePortText = tags.instancePort {
+        if let instancePortText = serviceTags.instancePort {
             // As the Python daemon does: a bad override falls back to the service port rather than dropping a
             // serving instance; the warning asks for the tag to be fixed.
             if let instancePort = Self.port(instancePortText) {
@@ -134,18 +165,7 @@ public struct ServiceGrouper: Sendable {
                 adjustment = .invalidInstancePort(tag: tagNames.instancePort, value: instancePortText, servicePort: servicePort)
             }
         }
-        guard !instance.address.isEmpty else { return .skipped(.noAddress) }
-        // Every provider's addresses pass here, so none reaches a sink unchecked (HAProxy commands, URLs).
-        // Canonical, as HAProxy shows it back: `FD00:0::4` would otherwise differ from `fd00::4` every cycle.
-        guard let address = IPAddressLiteral.canonical(instance.address) else {
-            return .skipped(.invalidAddress(instance.address))
-        }
-        return .endpoint(
-            ServiceKey(name: trimmedName, port: servicePort, region: instance.region),
-            port: port,
-            address: address,
-            adjustment: adjustment
-        )
+        return .service(TagVerdict.Service(name: trimmedName, servicePort: servicePort, port: port, adjustment: adjustment))
     }
 
     /// A TCP port from a tag value: decimal digits only (surrounding blanks allowed), 1...65535.
