@@ -65,10 +65,41 @@ public struct BackendPlan: Hashable, Sendable {
         drains: [SlotDrain] = [],
         expiredDrains: [SlotDrain] = []
     ) {
+        self.init(
+            backendName: backendName,
+            serviceKey: serviceKey,
+            servers: servers,
+            changeStorage: Self.storage(of: changes, servers: servers),
+            assignments: assignments,
+            unmanagedServers: unmanagedServers,
+            warnings: warnings,
+            isNewBackend: isNewBackend,
+            isRetired: isRetired,
+            drains: drains,
+            expiredDrains: expiredDrains
+        )
+    }
+
+    /// With the writes as ``ChangeStorage``: the slot planner says a new backend adds every server rather than
+    /// building those writes (a first plan of 100,000 instances built, grew and compared 160,000 changes only to
+    /// drop them).
+    init(
+        backendName: String,
+        serviceKey: ServiceKey?,
+        servers: [ServerState],
+        changeStorage: ChangeStorage,
+        assignments: [InstanceID: String],
+        unmanagedServers: [ServerState],
+        warnings: [PlanWarning],
+        isNewBackend: Bool,
+        isRetired: Bool,
+        drains: [SlotDrain],
+        expiredDrains: [SlotDrain]
+    ) {
         self.backendName = backendName
         self.serviceKey = serviceKey
         self.servers = servers
-        self.changeStorage = Self.addsEveryServer(changes, servers) ? .addingEveryServer : .listed(changes)
+        self.changeStorage = changeStorage
         self.assignments = assignments
         self.unmanagedServers = unmanagedServers
         self.warnings = warnings
@@ -78,32 +109,15 @@ public struct BackendPlan: Hashable, Sendable {
         self.expiredDrains = expiredDrains
     }
 
-    /// A new backend's plan, whose writes are one `addSlot` of each of `servers`, in order: the slot planner says
-    /// so rather than building them (a first plan of 100,000 instances built, grew and compared 160,000 changes
-    /// only to drop them).
-    init(
-        newBackend backendName: String,
-        serviceKey: ServiceKey?,
-        servers: [ServerState],
-        assignments: [InstanceID: String],
-        unmanagedServers: [ServerState],
-        warnings: [PlanWarning],
-        isRetired: Bool,
-        drains: [SlotDrain],
-        expiredDrains: [SlotDrain]
-    ) {
-        self.backendName = backendName
-        self.serviceKey = serviceKey
-        self.servers = servers
-        // As the public initializer keeps it: no writes are listed, not "adding every server", when there are none.
-        self.changeStorage = servers.isEmpty ? .listed([]) : .addingEveryServer
-        self.assignments = assignments
-        self.unmanagedServers = unmanagedServers
-        self.warnings = warnings
-        self.isNewBackend = true
-        self.isRetired = isRetired
-        self.drains = drains
-        self.expiredDrains = expiredDrains
+    /// How `changes` to reach `servers` are kept: as "adding every server" when that is exactly what they are
+    /// (never when there are none).
+    static func storage(of changes: [ServerChange], servers: [ServerState]) -> ChangeStorage {
+        addsEveryServer(changes, servers) ? .addingEveryServer : .listed(changes)
+    }
+
+    /// The writes of a new backend holding `servers`: one `addSlot` of each, in order (none when it is empty).
+    static func storageAddingEvery(_ servers: [ServerState]) -> ChangeStorage {
+        servers.isEmpty ? .listed([]) : .addingEveryServer
     }
 
     /// Whether `changes` are exactly one `addSlot` of each of `servers`, in order.

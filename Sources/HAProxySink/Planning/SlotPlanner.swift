@@ -322,28 +322,16 @@ public struct SlotPlanner: Sendable {
 
         let drainsAfter = drains.draining.keys.sorted().compactMap { drains.draining[$0] }
         let expiredDrains = drains.expired.sorted { (SlotName.index(of: $0.slot) ?? 0) < (SlotName.index(of: $1.slot) ?? 0) }
-        if isNewBackend {
-            return BackendPlan(
-                newBackend: backendName,
-                serviceKey: serviceKey,
-                servers: planned,
-                assignments: assignments,
-                unmanagedServers: unmanaged,
-                warnings: warnings,
-                isRetired: isRetired,
-                drains: drainsAfter,
-                expiredDrains: expiredDrains
-            )
-        }
         return BackendPlan(
             backendName: backendName,
             serviceKey: serviceKey,
             servers: planned,
-            changes: changes,
+            changeStorage: isNewBackend
+                ? BackendPlan.storageAddingEvery(planned) : BackendPlan.storage(of: changes, servers: planned),
             assignments: assignments,
             unmanagedServers: unmanaged,
             warnings: warnings,
-            isNewBackend: false,
+            isNewBackend: isNewBackend,
             isRetired: isRetired,
             drains: drainsAfter,
             expiredDrains: expiredDrains
