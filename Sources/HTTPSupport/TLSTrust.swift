@@ -31,19 +31,31 @@ public struct TLSTrust: Hashable, Sendable {
     }
 
     static func certificates(inPEMFile path: String, configurationKey: String) throws -> [NIOSSLCertificate] {
+        switch Self.readCertificates(inPEMFile: path) {
+        case .success(let certificates): return certificates
+        case .failure(let problem): throw HTTPTransportError(.invalidCAFile, "\(configurationKey): \(path) \(problem.text)")
+        }
+    }
+
+    /// What is wrong with a CA file, as the end of a sentence that starts with its key and path (for a check list
+    /// that names them already); nil when it holds PEM certificates.
+    public static func problem(withCAFile path: String) -> String? {
+        if case .failure(let problem) = readCertificates(inPEMFile: path) { return problem.text }
+        return nil
+    }
+
+    private struct CAFileProblem: Error {
+        var text: String
+    }
+
+    private static func readCertificates(inPEMFile path: String) -> Result<[NIOSSLCertificate], CAFileProblem> {
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw HTTPTransportError(
-                .invalidCAFile,
-                "\(configurationKey): \(path) cannot be read; give the path of a PEM file of CA certificates"
-            )
+            return .failure(CAFileProblem(text: "cannot be read; give the path of a PEM file of CA certificates"))
         }
         let certificates = try? NIOSSLCertificate.fromPEMFile(path)
         guard let certificates, !certificates.isEmpty else {
-            throw HTTPTransportError(
-                .invalidCAFile,
-                "\(configurationKey): \(path) contains no PEM certificate; give the path of a PEM file of CA certificates"
-            )
+            return .failure(CAFileProblem(text: "contains no PEM certificate; give the path of a PEM file of CA certificates"))
         }
-        return certificates
+        return .success(certificates)
     }
 }

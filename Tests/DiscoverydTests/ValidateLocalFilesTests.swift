@@ -74,6 +74,28 @@ extension CommandLineTests {
         #expect(result.stderr.contains("static file \(directory.path)/fleet.yaml: line 5: "), "the file once, then the line")
     }
 
+    @Test("--validate names a missing Azure CA file once, with the fix")
+    func validateMissingAzureCAFile() async throws {
+        let directory = try validationDirectory(config: "")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let caFile = directory.appendingPathComponent("missing-ca.pem").path
+        try """
+            azure: {subscription_id: s, tenant_id: t, client_id: c, client_secret: secret, ca_file: \(caFile)}
+            haproxy: {runtime_socket: \(directory.path)/admin.sock}
+
+            """.write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+        let result = try await binary.run(["--validate", "-c", directory.appendingPathComponent("config.yaml").path])
+        #expect(result.status == 1, "stdout: \(result.stdout)")
+        #expect(
+            result.stderr.contains(
+                "azure.ca_file \(caFile): cannot be read; give the path of a PEM file of CA certificates"
+            ),
+            "stderr: \(result.stderr)"
+        )
+        #expect(result.stderr.components(separatedBy: "azure.ca_file").count == 2, "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("secret"))
+    }
+
     @Test("--validate fails on a Data Plane CA file that holds no certificate")
     func validateBadCAFile() async throws {
         let directory = try validationDirectory(config: "", files: ["fleet.yaml": Self.fleet, "ca.pem": "not a certificate\n"])

@@ -14,12 +14,10 @@ public enum AzureProviderKind: ProviderKind {
     /// The CA file, when set, must hold PEM certificates; nothing else of the section is local.
     public static func checkLocally(_ section: AzureSection) async -> [LocalCheck] {
         guard let caFile = section.caFile else { return [] }
-        do {
-            _ = try TLSTrust(caFile: caFile).tlsConfiguration(configurationKey: "azure.ca_file")
-            return [LocalCheck("azure.ca_file \(caFile)", .passed, "PEM certificates")]
-        } catch {
-            return [LocalCheck("azure.ca_file \(caFile)", .failed, "\(error)")]
+        if let problem = TLSTrust.problem(withCAFile: caFile) {
+            return [LocalCheck("azure.ca_file \(caFile)", .failed, problem)]
         }
+        return [LocalCheck("azure.ca_file \(caFile)", .passed, "PEM certificates")]
     }
 
     public static func summary(of section: AzureSection) -> String {
