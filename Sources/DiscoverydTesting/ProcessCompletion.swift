@@ -10,12 +10,7 @@ extension Process {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("process-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let stdoutURL = directory.appendingPathComponent("stdout")
-        let stderrURL = directory.appendingPathComponent("stderr")
-        try Data().write(to: stdoutURL)
-        try Data().write(to: stderrURL)
-        standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        standardError = try FileHandle(forWritingTo: stderrURL)
+        let (stdoutURL, stderrURL) = try writeOutput(into: directory)
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
             do {
@@ -30,5 +25,18 @@ extension Process {
             stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
             stderr: try String(contentsOf: stderrURL, encoding: .utf8)
         )
+    }
+
+    /// Sends the process's stdout and stderr to the files `stdout` and `stderr` in `directory` (made empty),
+    /// whose URLs it returns: files, so that a chatty child never blocks on a full pipe.
+    @discardableResult
+    public func writeOutput(into directory: URL) throws -> (stdout: URL, stderr: URL) {
+        let stdoutURL = directory.appendingPathComponent("stdout")
+        let stderrURL = directory.appendingPathComponent("stderr")
+        try Data().write(to: stdoutURL)
+        try Data().write(to: stderrURL)
+        standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        standardError = try FileHandle(forWritingTo: stderrURL)
+        return (stdoutURL, stderrURL)
     }
 }

@@ -25,13 +25,9 @@ struct DiscoverydBinary {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let process = DiscoverydExecutable(url: url)
             .process(arguments, environment: environment, currentDirectory: RepositoryPaths.root)
-        let running = Running(process: process, directory: output)
-        try Data().write(to: running.stdoutURL)
-        try Data().write(to: running.stderrURL)
-        process.standardOutput = try FileHandle(forWritingTo: running.stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: running.stderrURL)
+        try process.writeOutput(into: output)
         try process.run()
-        return running
+        return Running(process: process, directory: output)
     }
 
     /// A started `discoveryd`; its output goes to files in a temporary directory removed by ``wait()``.
